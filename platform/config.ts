@@ -1,0 +1,94 @@
+// Process configuration, read once from the environment (see the README's configuration table).
+import path from 'node:path';
+
+export type ProcessRole = 'all' | 'api' | 'worker';
+
+export interface BatonConfig {
+  readonly role: ProcessRole;
+  readonly host: string;
+  readonly port: number;
+  /** Local folder for embedded PostgreSQL data, the Temporal dev server database and logs. */
+  readonly home: string;
+  /** External PostgreSQL; when absent an embedded server is started under `home`. */
+  readonly databaseUrl: string | undefined;
+  readonly embeddedPostgresPort: number;
+  /** External Temporal frontend; when absent a dev server is started under `home`. */
+  readonly temporalAddress: string | undefined;
+  readonly temporalNamespace: string;
+  readonly temporalTaskQueue: string;
+  readonly temporalDevPort: number;
+  /** 0 disables the Temporal Web UI of the dev server. */
+  readonly temporalUiPort: number;
+  readonly logLevel: LogLevelName;
+  readonly designerDist: string;
+}
+
+export type LogLevelName = 'debug' | 'info' | 'warn' | 'error';
+
+/** Thrown when an environment variable holds a value Baton cannot use. */
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+}
+
+const roles: readonly ProcessRole[] = ['all', 'api', 'worker'];
+const levels: readonly LogLevelName[] = ['debug', 'info', 'warn', 'error'];
+
+/**
+ * Builds the configuration from an environment map and command-line arguments.
+ * @example loadConfig(process.env, ['--role', 'worker'])
+ */
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  argv: readonly string[] = [],
+): BatonConfig {
+  const root = path.resolve(import.meta.dirname, '..');
+  const roleArg = argValue(argv, '--role') ?? env.BATON_ROLE ?? 'all';
+  if (!roles.includes(roleArg as ProcessRole)) {
+    throw new ConfigError(`BATON_ROLE/--role must be one of ${roles.join(', ')}, got "${roleArg}"`);
+  }
+  const logLevel = (env.LOG_LEVEL ?? 'info').toLowerCase();
+  if (!levels.includes(logLevel as LogLevelName)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${levels.join(', ')}, got "${logLevel}"`);
+  }
+  return {
+    role: roleArg as ProcessRole,
+    host: env.HOST ?? '127.0.0.1',
+    port: portFrom(env, 'PORT', 3000),
+    home: path.resolve(root, env.BATON_HOME ?? '.baton'),
+    databaseUrl: nonEmpty(env.DATABASE_URL),
+    embeddedPostgresPort: portFrom(env, 'BATON_PG_PORT', 54329),
+    temporalAddress: nonEmpty(env.TEMPORAL_ADDRESS),
+    temporalNamespace: nonEmpty(env.TEMPORAL_NAMESPACE) ?? 'default',
+    temporalTaskQueue: nonEmpty(env.TEMPORAL_TASK_QUEUE) ?? 'baton',
+    temporalDevPort: portFrom(env, 'TEMPORAL_DEV_PORT', 7233),
+    temporalUiPort: portFrom(env, 'TEMPORAL_UI_PORT', 8233, true),
+    logLevel: logLevel as LogLevelName,
+    designerDist: path.resolve(root, env.BATON_DESIGNER_DIST ?? 'designer/dist'),
+  };
+}
+
+function argValue(argv: readonly string[], name: string): string | undefined {
+  const i = argv.indexOf(name);
+  if (i >= 0) return argv[i + 1];
+  const inline = argv.find((a) => a.startsWith(`${name}=`));
+  return inline?.slice(name.length + 1);
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function portFrom(
+  env: Readonly<Record<string, string | undefined>>,
+  name: string,
+  fallback: number,
+  allowZero = false,
+): number {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < (allowZero ? 0 : 1) || port > 65535) {
+    throw new ConfigError(`${name} must be a port number, got "${raw}"`);
+  }
+  return port;
+}

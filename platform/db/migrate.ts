@@ -1,0 +1,35 @@
+// Applies the platform-schema migrations with kysely's Migrator (locked, idempotent).
+import { Migrator, type Migration, type MigrationResultSet } from 'kysely';
+import type { Db } from './database';
+import { spacesOutboxTimeline } from './migrations/0001-spaces-outbox-timeline';
+
+/** Every platform migration, in order. Names are permanent once released. */
+export const platformMigrations: Readonly<Record<string, Migration>> = {
+  '0001-spaces-outbox-timeline': spacesOutboxTimeline,
+};
+
+/**
+ * Brings the `platform` schema to the latest version. Safe to run from several processes at once:
+ * the Migrator holds a lock, and already-applied migrations are skipped.
+ * Returns kysely's result set instead of throwing, like the Migrator itself.
+ */
+export async function migratePlatform(db: Db): Promise<MigrationResultSet> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => platformMigrations },
+    migrationTableSchema: 'platform',
+  });
+  return migrator.migrateToLatest();
+}
+
+/** Runs the migrations and throws with the failing migration's name when one fails. */
+export async function migratePlatformOrThrow(db: Db): Promise<MigrationResultSet> {
+  const result = await migratePlatform(db);
+  if (result.error !== undefined) {
+    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`platform migration ${failed} failed: ${String(result.error)}`, {
+      cause: result.error,
+    });
+  }
+  return result;
+}

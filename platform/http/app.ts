@@ -1,0 +1,74 @@
+// Assembles the HTTP app: API routes, OpenAPI document, limits and the built designer.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import type { Database } from '../db/database';
+import type { HealthSources } from '../health/health-check';
+import type { Logger } from '../logger';
+import { BatonError } from '../errors';
+import { createErrorHandler, notFound } from './error-handler';
+import { healthRoutes } from './routes/health-routes';
+import { spaceRoutes } from './routes/space-routes';
+
+export interface AppDeps {
+  readonly database: Database;
+  readonly logger: Logger;
+  readonly health: Omit<HealthSources, 'db'>;
+  /** Folder of the built designer; the API runs without it. */
+  readonly designerDist?: string;
+  /** Largest accepted JSON body in bytes. */
+  readonly maxBodyBytes?: number;
+}
+
+/**
+ * Builds the app. Tests call `app.request(url)` on it without opening a port.
+ * @example const app = createApp({ database, logger, health: { temporal: () => client, taskQueue: 'baton' } })
+ */
+export function createApp(deps: AppDeps) {
+  const maxBodyBytes = deps.maxBodyBytes ?? 1024 * 1024;
+  const app = new OpenAPIHono();
+  app.onError(createErrorHandler(deps.logger));
+  app.use('*', secureHeaders());
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: () => {
+        throw new BatonError(
+          'PAYLOAD_TOO_LARGE',
+          413,
+          `request body exceeds ${maxBodyBytes} bytes`,
+        );
+      },
+    }),
+  );
+
+  app.route('/', healthRoutes({ db: deps.database.db, ...deps.health }));
+  app.route('/', spaceRoutes(deps.database.db));
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Baton API',
+      version: '0.1.0',
+      description: 'Lead-operations platform: spaces, definitions, records, rules and flows.',
+    },
+  });
+  app.all('/api/*', notFound);
+
+  if (deps.designerDist && existsSync(path.join(deps.designerDist, 'index.html'))) {
+    mountDesigner(app, deps.designerDist);
+  }
+  app.notFound(notFound);
+  return app;
+}
+
+/** Serves the built single-page designer; unknown paths get index.html for client routing. */
+function mountDesigner(app: OpenAPIHono, dist: string): void {
+  const root = path.relative(process.cwd(), dist) || '.';
+  app.use('/*', serveStatic({ root }));
+  app.get('*', async (c) => c.html(await readFile(path.join(dist, 'index.html'), 'utf8')));
+}

@@ -1,0 +1,62 @@
+// `npm start`: runs Baton until Ctrl-C / SIGTERM, then stops every process it started.
+import { ConfigError, loadConfig } from './config';
+import { createLogger } from './logger';
+import { startBaton } from './start-baton';
+import { ensureDesignerBuild } from './tools/ensure-designer-build';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env, process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`baton: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel, { service: 'baton', role: config.role });
+  if (config.role !== 'worker') await ensureDesignerBuild(config.designerDist, logger);
+
+  const baton = await startBaton(config, logger);
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) {
+      logger.warn('second signal: exiting now', { signal });
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info('stopping', { signal });
+    baton.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error('stop failed', { error });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+
+  logger.info('ready', {
+    url: baton.url,
+    temporalUi: baton.temporalUiUrl,
+    startedInMs: baton.startedInMs,
+  });
+  const seconds = (baton.startedInMs / 1000).toFixed(1);
+  const lines = [
+    baton.url
+      ? `Baton is ready at ${baton.url} (started in ${seconds} s)`
+      : `Baton worker is ready (started in ${seconds} s)`,
+    ...(baton.temporalUiUrl ? [`Temporal UI: ${baton.temporalUiUrl}`] : []),
+    'Press Ctrl-C to stop.',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `baton: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

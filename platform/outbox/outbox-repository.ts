@@ -1,0 +1,69 @@
+// Writes outbox entries inside the caller's transaction and reads the pending ones for the relay.
+import type { Transaction } from 'kysely';
+import type { PlatformDatabase } from '../db/schema';
+
+export interface OutboxMessage {
+  /** What happened, e.g. `space.created`, `record.updated`. */
+  readonly topic: string;
+  /** The workflow started (or signalled) with signal-with-start. */
+  readonly workflowType: string;
+  readonly workflowId: string;
+  readonly signalName: string;
+  readonly payload: Readonly<Record<string, unknown>>;
+}
+
+export interface OutboxEntry extends OutboxMessage {
+  readonly seq: string;
+  readonly attempts: number;
+}
+
+/**
+ * Appends a message to the outbox. Call it with the transaction that writes the change itself,
+ * so the change and its message commit or roll back together.
+ * @example await enqueueOutbox(tx, { topic: 'space.created', workflowType, workflowId, signalName, payload })
+ */
+export async function enqueueOutbox(
+  tx: Transaction<PlatformDatabase>,
+  message: OutboxMessage,
+): Promise<string> {
+  const row = await tx
+    .insertInto('platform.outbox')
+    .values({
+      topic: message.topic,
+      workflow_type: message.workflowType,
+      workflow_id: message.workflowId,
+      signal_name: message.signalName,
+      payload: { ...message.payload },
+    })
+    .returning('seq')
+    .executeTakeFirstOrThrow();
+  return row.seq;
+}
+
+/**
+ * Locks up to `limit` undelivered entries, oldest first, skipping those another relay holds.
+ * Must run inside a transaction: the locks last until it ends.
+ */
+export async function lockPendingOutbox(
+  tx: Transaction<PlatformDatabase>,
+  limit: number,
+): Promise<OutboxEntry[]> {
+  const rows = await tx
+    .selectFrom('platform.outbox')
+    .select(['seq', 'topic', 'workflow_type', 'workflow_id', 'signal_name', 'payload', 'attempts'])
+    .where('delivered_at', 'is', null)
+    .orderBy('seq')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+  return rows.map((r) => ({
+    seq: r.seq,
+    topic: r.topic,
+    workflowType: r.workflow_type,
+    workflowId: r.workflow_id,
+    signalName: r.signal_name,
+    payload: r.payload,
+    attempts: r.attempts,
+  }));
+}

@@ -1,0 +1,171 @@
+// Starts every part of Baton this process is configured to run, and stops them in reverse order.
+import path from 'node:path';
+import { serve, type ServerType } from '@hono/node-server';
+import type { Worker } from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
+import { connectTemporalClient, type TemporalClientHandle } from '../workflows/client';
+import { bundleBatonWorkflows, createBatonWorker } from '../workflows/worker';
+import type { BatonConfig } from './config';
+import { openDatabase, type Database } from './db/database';
+import { migratePlatformOrThrow } from './db/migrate';
+import { createApp } from './http/app';
+import type { Logger } from './logger';
+import { createOutboxRelay, type OutboxRelay } from './outbox/outbox-relay';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './services/embedded-postgres';
+import { ensureTemporalTool } from './services/temporal-binary';
+import {
+  startTemporalDevServer,
+  type TemporalDevServerHandle,
+} from './services/temporal-dev-server';
+
+export interface RunningBaton {
+  /** Where the HTTP server listens, when this process runs one. */
+  readonly url: string | undefined;
+  readonly temporalUiUrl: string | undefined;
+  readonly startedInMs: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts Baton. With no DATABASE_URL it runs embedded PostgreSQL, with no TEMPORAL_ADDRESS a
+ * Temporal dev server, both with data under BATON_HOME; then migrations, the worker, the outbox
+ * relay and the HTTP server, as the role asks. A failure part-way stops what already started.
+ */
+export async function startBaton(config: BatonConfig, logger: Logger): Promise<RunningBaton> {
+  const started = performance.now();
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) {
+      await stop().catch((error: unknown) => logger.warn('stop failed', { error }));
+    }
+    stops.length = 0;
+  };
+  const runsWorker = config.role !== 'api';
+  const runsApi = config.role !== 'worker';
+
+  try {
+    const [pg, devServer, bundle] = await Promise.all([
+      config.databaseUrl ? undefined : startPostgres(config, logger),
+      config.temporalAddress ? undefined : startTemporal(config, logger),
+      runsWorker ? bundleBatonWorkflows() : undefined,
+    ]);
+    if (pg) stops.push(() => pg.stop());
+    if (devServer) stops.push(() => devServer.stop());
+
+    const database: Database = openDatabase(config.databaseUrl ?? pg!.url);
+    stops.push(() => database.close());
+    await migratePlatformOrThrow(database.db);
+
+    const address = config.temporalAddress ?? devServer!.address;
+    const temporal: TemporalClientHandle = await connectTemporalClient(
+      address,
+      config.temporalNamespace,
+    );
+    stops.push(() => temporal.connection.close());
+
+    let worker: Worker | undefined;
+    if (runsWorker) {
+      const created = await createBatonWorker({
+        address,
+        namespace: config.temporalNamespace,
+        taskQueue: config.temporalTaskQueue,
+        db: database.db,
+        logger: logger.child({ component: 'worker' }),
+        bundle,
+      });
+      worker = created.worker;
+      const running = worker.run();
+      stops.push(() => stopWorker(created.worker, running, created.connection));
+    }
+
+    let url: string | undefined;
+    if (runsApi) {
+      const relay = createOutboxRelay({
+        database,
+        temporal: temporal.client,
+        taskQueue: config.temporalTaskQueue,
+        logger: logger.child({ component: 'outbox-relay' }),
+      });
+      await relay.start();
+      stops.push(() => relay.stop());
+
+      const app = createApp({
+        database,
+        logger,
+        designerDist: config.designerDist,
+        health: {
+          temporal: () => temporal.client,
+          taskQueue: config.temporalTaskQueue,
+          localWorkerState: worker ? () => worker.getState() : undefined,
+        },
+      });
+      const server = await listen(app.fetch, config.host, config.port);
+      stops.push(() => closeServer(server));
+      const shownHost =
+        config.host === '0.0.0.0' || config.host === '127.0.0.1' ? 'localhost' : config.host;
+      url = `http://${shownHost}:${config.port}`;
+    }
+
+    return {
+      url,
+      temporalUiUrl: devServer?.uiUrl,
+      startedInMs: Math.round(performance.now() - started),
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+async function startPostgres(config: BatonConfig, logger: Logger): Promise<EmbeddedPostgresHandle> {
+  return startEmbeddedPostgres({
+    dataDir: path.join(config.home, 'postgres'),
+    port: config.embeddedPostgresPort,
+    logger: logger.child({ component: 'postgres' }),
+  });
+}
+
+async function startTemporal(
+  config: BatonConfig,
+  logger: Logger,
+): Promise<TemporalDevServerHandle> {
+  const executable = await ensureTemporalTool('cli');
+  return startTemporalDevServer({
+    executable,
+    dataDir: path.join(config.home, 'temporal'),
+    port: config.temporalDevPort,
+    uiPort: config.temporalUiPort,
+    namespace: config.temporalNamespace,
+    logger: logger.child({ component: 'temporal' }),
+  });
+}
+
+async function stopWorker(
+  worker: Worker,
+  running: Promise<void>,
+  connection: NativeConnection,
+): Promise<void> {
+  if (worker.getState() === 'RUNNING') worker.shutdown();
+  await running;
+  await connection.close();
+}
+
+function listen(
+  fetch: (request: Request) => Response | Promise<Response>,
+  hostname: string,
+  port: number,
+): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, hostname, port }, () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+function closeServer(server: ServerType): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    // Keep-alive connections (SSE, browsers) must not hold shutdown open.
+    if ('closeAllConnections' in server) server.closeAllConnections();
+  });
+}

@@ -1,0 +1,79 @@
+// Bootstraps the Temporal worker that runs every Baton workflow and activity.
+import { createRequire } from 'node:module';
+import {
+  bundleWorkflowCode,
+  NativeConnection,
+  Runtime,
+  Worker,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
+import type { Db } from '../platform/db/database';
+import type { Logger } from '../platform/logger';
+import { createSpaceActivities } from './activities/space-activities';
+
+const require = createRequire(import.meta.url);
+
+export interface BatonWorkerOptions {
+  readonly address: string;
+  readonly namespace: string;
+  readonly taskQueue: string;
+  readonly db: Db;
+  readonly logger: Logger;
+  /** A bundle made earlier (tests share one); bundled on demand otherwise. */
+  readonly bundle?: WorkflowBundleWithSourceMap;
+}
+
+let runtimeInstalled = false;
+
+/** Routes the SDK's own logs through Baton's JSON logger; the SDK allows this once per process. */
+export function installTemporalRuntime(logger: Logger): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({
+    logger: {
+      log: (level, message, meta) => {
+        const at = level === 'ERROR' ? 'error' : level === 'WARN' ? 'warn' : 'debug';
+        logger[at](message, { component: 'temporal-sdk', ...meta });
+      },
+      trace: (message, meta) => logger.debug(message, meta),
+      debug: (message, meta) => logger.debug(message, meta),
+      info: (message, meta) => logger.debug(message, meta),
+      warn: (message, meta) => logger.warn(message, meta),
+      error: (message, meta) => logger.error(message, meta),
+    },
+  });
+}
+
+/** Bundles the workflow code once (about a second); the worker runs it in its sandbox. */
+export async function bundleBatonWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({
+    workflowsPath: require.resolve('./workflows/index.ts'),
+    logger: {
+      log: () => {},
+      trace: () => {},
+      debug: () => {},
+      info: () => {},
+      warn: () => {},
+      error: () => {},
+    },
+  });
+}
+
+/**
+ * Connects and creates the worker; call `run()` on the result and `shutdown()` to stop it.
+ */
+export async function createBatonWorker(options: BatonWorkerOptions): Promise<{
+  readonly worker: Worker;
+  readonly connection: NativeConnection;
+}> {
+  installTemporalRuntime(options.logger);
+  const connection = await NativeConnection.connect({ address: options.address });
+  const worker = await Worker.create({
+    connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    workflowBundle: options.bundle ?? (await bundleBatonWorkflows()),
+    activities: { ...createSpaceActivities({ db: options.db }) },
+  });
+  return { worker, connection };
+}
