@@ -4,7 +4,7 @@ import { createLogger } from './logger';
 import { startBaton } from './start-baton';
 import { ensureDesignerBuild } from './tools/ensure-designer-build';
 
-async function main(): Promise<void> {
+async function main(): Promise<unknown> {
   let config;
   try {
     config = loadConfig(process.env, process.argv.slice(2));
@@ -18,25 +18,33 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel, { service: 'baton', role: config.role });
   if (config.role !== 'worker') await ensureDesignerBuild(config.designerDist, logger);
 
-  const baton = await startBaton(config, logger);
-  let stopping = false;
+  // Signals are handled from the first moment, so Ctrl-C during start-up still stops what started.
+  let stopRequested: string | undefined;
+  const running: { stop?: () => Promise<void> } = {};
   const shutdown = (signal: string) => {
-    if (stopping) {
+    if (stopRequested) {
       logger.warn('second signal: exiting now', { signal });
       process.exit(1);
     }
-    stopping = true;
+    stopRequested = signal;
     logger.info('stopping', { signal });
-    baton.stop().then(
+    if (running.stop) void finish(running.stop);
+  };
+  const finish = (stopAll: () => Promise<void>) =>
+    stopAll().then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error('stop failed', { error });
         process.exit(1);
       },
     );
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => shutdown(signal));
+  }
+
+  const baton = await startBaton(config, logger);
+  running.stop = baton.stop;
+  if (stopRequested) return finish(baton.stop);
 
   logger.info('ready', {
     url: baton.url,

