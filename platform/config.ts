@@ -21,6 +21,9 @@ export interface BatonConfig {
   readonly temporalUiPort: number;
   readonly logLevel: LogLevelName;
   readonly designerDist: string;
+  /** Content-addressed attachment blobs. */
+  readonly filesDir: string;
+  readonly maxUploadBytes: number;
 }
 
 export type LogLevelName = 'debug' | 'info' | 'warn' | 'error';
@@ -64,6 +67,11 @@ export function loadConfig(
     temporalUiPort: portFrom(env, 'TEMPORAL_UI_PORT', 8233, true),
     logLevel: logLevel as LogLevelName,
     designerDist: path.resolve(root, env.BATON_DESIGNER_DIST ?? 'designer/dist'),
+    filesDir: path.resolve(
+      root,
+      env.BATON_FILES_DIR ?? path.join(env.BATON_HOME ?? '.baton', 'files'),
+    ),
+    maxUploadBytes: positiveInt(env, 'BATON_MAX_UPLOAD_BYTES', 25 * 1024 * 1024),
   };
 }
 
@@ -76,6 +84,20 @@ function argValue(argv: readonly string[], name: string): string | undefined {
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function positiveInt(
+  env: Readonly<Record<string, string | undefined>>,
+  name: string,
+  fallback: number,
+): number {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new ConfigError(`${name} must be a positive whole number, got "${raw}"`);
+  }
+  return value;
 }
 
 function portFrom(

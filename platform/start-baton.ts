@@ -8,6 +8,7 @@ import { bundleBatonWorkflows, createBatonWorker } from '../workflows/worker';
 import type { BatonConfig } from './config';
 import { openDatabase, type Database } from './db/database';
 import { migratePlatformOrThrow } from './db/migrate';
+import { createFileStore } from './files/file-store';
 import { createApp } from './http/app';
 import type { Logger } from './logger';
 import { createOutboxRelay } from './outbox/outbox-relay';
@@ -93,6 +94,10 @@ export async function startBaton(config: BatonConfig, logger: Logger): Promise<R
         database,
         logger,
         designerDist: config.designerDist,
+        files: {
+          store: createFileStore({ root: config.filesDir }),
+          maxUploadBytes: config.maxUploadBytes,
+        },
         health: {
           temporal: () => temporal.client,
           taskQueue: config.temporalTaskQueue,

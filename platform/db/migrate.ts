@@ -2,10 +2,14 @@
 import { Migrator, type Migration, type MigrationResultSet } from 'kysely';
 import type { Db } from './database';
 import { spacesOutboxTimeline } from './migrations/0001-spaces-outbox-timeline';
+import { files } from './migrations/0002-files';
+import { definitionsAudit } from './migrations/0003-definitions-audit';
 
 /** Every platform migration, in order. Names are permanent once released. */
 export const platformMigrations: Readonly<Record<string, Migration>> = {
   '0001-spaces-outbox-timeline': spacesOutboxTimeline,
+  '0002-files': files,
+  '0003-definitions-audit': definitionsAudit,
 };
 
 /**

@@ -1,6 +1,8 @@
 // Row types of the `platform` schema, as kysely sees them.
 import type { ColumnType, Generated } from 'kysely';
+import type { AppDefinition } from '../../runtime/definition/definition-schema';
 import type { LocalizedText } from '../../runtime/localized-text';
+import type { FilesTable } from '../files/files-table';
 
 export interface SpacesTable {
   id: Generated<string>;
@@ -35,8 +37,46 @@ export interface TimelineTable {
   at: Generated<Date>;
 }
 
+export interface DefinitionVersionsTable {
+  space_id: string;
+  version: number;
+  definition: AppDefinition;
+  plan: unknown;
+  published_at: Generated<Date>;
+  published_by: string | null;
+}
+
+export interface DefinitionDraftsTable {
+  space_id: string;
+  definition: unknown;
+  based_on_version: Generated<number>;
+  updated_at: Generated<Date>;
+  updated_by: string | null;
+}
+
+export type AuditSource = 'api' | 'form' | 'import' | 'flow' | 'intake' | 'rule';
+export type AuditAction = 'create' | 'update' | 'delete' | 'restore';
+
+export interface AuditLogTable {
+  id: ColumnType<string, never, never>;
+  space_id: string;
+  table_key: string;
+  record_id: string;
+  action: AuditAction;
+  field: string | null;
+  before: unknown;
+  after: unknown;
+  actor: string | null;
+  source: AuditSource;
+  at: Generated<Date>;
+}
+
 export interface PlatformDatabase {
   'platform.spaces': SpacesTable;
   'platform.outbox': OutboxTable;
   'platform.timeline': TimelineTable;
+  'platform.definition_versions': DefinitionVersionsTable;
+  'platform.definition_drafts': DefinitionDraftsTable;
+  'platform.audit_log': AuditLogTable;
+  'platform.files': FilesTable;
 }

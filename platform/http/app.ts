@@ -7,11 +7,16 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Database } from '../db/database';
+import type { FileStore } from '../files/file-store';
+import { getSpaceOrThrow } from '../spaces/space-repository';
 import type { HealthSources } from '../health/health-check';
 import type { Logger } from '../logger';
 import { BatonError } from '../errors';
 import { createErrorHandler, notFound } from './error-handler';
+import { definitionRoutes } from './routes/definition-routes';
+import { fileRoutes } from './routes/file-routes';
 import { healthRoutes } from './routes/health-routes';
+import { recordRoutes } from './routes/record-routes';
 import { spaceRoutes } from './routes/space-routes';
 
 export interface AppDeps {
@@ -22,7 +27,11 @@ export interface AppDeps {
   readonly designerDist?: string;
   /** Largest accepted JSON body in bytes. */
   readonly maxBodyBytes?: number;
+  readonly files: { readonly store: FileStore; readonly maxUploadBytes: number };
 }
+
+/** Uploads stream to disk under their own size limit; the JSON body limit does not apply. */
+const uploadPath = /^\/api\/spaces\/[^/]+\/files$/;
 
 /**
  * Builds the app. Tests call `app.request(url)` on it without opening a port.
@@ -33,22 +42,29 @@ export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono();
   app.onError(createErrorHandler(deps.logger));
   app.use('*', secureHeaders());
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: () => {
-        throw new BatonError(
-          'PAYLOAD_TOO_LARGE',
-          413,
-          `request body exceeds ${maxBodyBytes} bytes`,
-        );
-      },
-    }),
+  const jsonLimit = bodyLimit({
+    maxSize: maxBodyBytes,
+    onError: () => {
+      throw new BatonError('PAYLOAD_TOO_LARGE', 413, `request body exceeds ${maxBodyBytes} bytes`);
+    },
+  });
+  app.use('/api/*', (c, next) =>
+    c.req.method === 'POST' && uploadPath.test(c.req.path) ? next() : jsonLimit(c, next),
   );
 
   app.route('/', healthRoutes({ db: deps.database.db, ...deps.health }));
   app.route('/', spaceRoutes(deps.database.db));
+  app.route('/', definitionRoutes({ db: deps.database.db }));
+  app.route('/', recordRoutes(deps.database.db));
+  app.route(
+    '/',
+    fileRoutes({
+      db: deps.database.db,
+      store: deps.files.store,
+      maxUploadBytes: deps.files.maxUploadBytes,
+      resolveSpace: (key) => getSpaceOrThrow(deps.database.db, key),
+    }),
+  );
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
     info: {

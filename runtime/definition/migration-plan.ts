@@ -148,7 +148,8 @@ export function planMigration(
     stillRetired.push({ table, retiredInVersion: nextVersion });
   }
 
-  const { retiredTables: _ignored, ...rest } = next;
+  const rest: AppDefinition = { ...next };
+  delete rest.retiredTables;
   return {
     steps: [
       ...creates,
@@ -194,6 +195,7 @@ export function wantedIndexes(
 }
 
 function withoutRetired(table: TableDefinition): TableDefinition {
-  const { retiredFields: _ignored, ...rest } = table;
+  const rest: TableDefinition = { ...table };
+  delete rest.retiredFields;
   return rest;
 }

@@ -1,4 +1,6 @@
 // Validates a draft: structure (zod), cross-references, and compatibility with the published version.
+import { checkCel as checkCelExpression } from '../cel/compile-cel';
+import { celTypeOfComputedResult, type CelType } from '../cel/cel-type-of-field';
 import { checkIdentifier } from '../identifiers';
 import { appDefinitionSchema, type AppDefinition, type TableDefinition } from './definition-schema';
 import { issue, type DefinitionIssue, type Result } from './definition-issue';
@@ -9,7 +11,7 @@ import { fromZodIssue } from './zod-issues';
 /** Type-checks one CEL expression against a table; returns its problems (none when fine). */
 export type CelChecker = (
   source: string,
-  scope: { readonly table: TableDefinition; readonly expect: 'bool' | 'any' },
+  scope: { readonly table: TableDefinition; readonly expect: CelType },
 ) => ReadonlyArray<{
   readonly code: string;
   readonly message: string;
@@ -20,8 +22,12 @@ export type CelChecker = (
 export interface ValidationContext {
   /** The published definition the draft will replace. */
   readonly previous?: AppDefinition;
+  /** Replaces the CEL type checker (tests); the real one from runtime/cel by default. */
   readonly checkCel?: CelChecker;
 }
+
+const realCelChecker: CelChecker = (source, { table, expect }) =>
+  checkCelExpression(source, { record: table.fields }, { expect });
 
 /**
  * Validates a draft definition. Every problem is reported, each with a JSON pointer, a stable code
@@ -211,19 +217,26 @@ function checkField(
     );
   }
   if (field.type === 'computed')
-    checkCel(context, table, field.expression, 'any', [...at, 'expression'], issues);
+    checkCel(
+      context,
+      table,
+      field.expression,
+      celTypeOfComputedResult(field.resultType),
+      [...at, 'expression'],
+      issues,
+    );
 }
 
 function checkCel(
   context: ValidationContext,
   table: TableDefinition,
   source: string,
-  expect: 'bool' | 'any',
+  expect: CelType,
   at: (string | number)[],
   issues: DefinitionIssue[],
 ): void {
-  if (!context.checkCel) return;
-  for (const problem of context.checkCel(source, { table, expect })) {
+  const checker = context.checkCel ?? realCelChecker;
+  for (const problem of checker(source, { table, expect })) {
     issues.push(
       issue(
         at,

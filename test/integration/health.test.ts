@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../platform/db/database';
-import { createApp } from '../../platform/http/app';
+import { createTestApp } from '../support/test-app';
 import type { HealthReport } from '../../platform/health/health-check';
 import { createLogger } from '../../platform/logger';
 import {
@@ -24,7 +24,7 @@ describe('GET /api/health', () => {
   let database: Database;
   let workerDb: TestDatabase;
   let temporal: TestTemporal;
-  let app: ReturnType<typeof createApp>;
+  let app: ReturnType<typeof createTestApp>;
 
   const startPg = () => startEmbeddedPostgres({ dataDir: path.join(home, 'pg'), port, logger });
 
@@ -36,7 +36,7 @@ describe('GET /api/health', () => {
     database = openDatabase(pg.url, { connectTimeoutSeconds: 1 });
     workerDb = await createTestDatabase();
     temporal = await startTestTemporal(workerDb.database.db);
-    app = createApp({
+    app = createTestApp({
       database,
       logger,
       health: {
@@ -91,7 +91,7 @@ describe('GET /api/health', () => {
   });
 
   it('reports a task queue nobody polls as degraded, not down', async () => {
-    const lonely = createApp({
+    const lonely = createTestApp({
       database,
       logger,
       health: { temporal: () => temporal.client, taskQueue: 'nobody-polls-this' },

@@ -1,7 +1,7 @@
 // API → PostgreSQL → outbox → Temporal → activity → PostgreSQL → API, against real servers.
 import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../platform/http/app';
+import { createTestApp } from '../support/test-app';
 import { createLogger } from '../../platform/logger';
 import { createOutboxRelay, type OutboxRelay } from '../../platform/outbox/outbox-relay';
 import { spaceWorkflowId } from '../../workflows/shared';
@@ -13,12 +13,12 @@ const logger = createLogger('error');
 describe('transactional outbox to Temporal', () => {
   let target: TestDatabase;
   let temporal: TestTemporal;
-  let app: ReturnType<typeof createApp>;
+  let app: ReturnType<typeof createTestApp>;
 
   beforeAll(async () => {
     target = await createTestDatabase();
     temporal = await startTestTemporal(target.database.db);
-    app = createApp({
+    app = createTestApp({
       database: target.database,
       logger,
       health: { temporal: () => temporal.client, taskQueue: temporal.taskQueue },

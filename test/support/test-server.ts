@@ -1,7 +1,7 @@
 // Serves the real app (API + built designer) on a free loopback port, with relay and worker.
 import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
-import { createApp } from '../../platform/http/app';
+import { createTestApp } from './test-app';
 import { createLogger } from '../../platform/logger';
 import { createOutboxRelay } from '../../platform/outbox/outbox-relay';
 import { freePort } from './free-port';
@@ -22,7 +22,7 @@ export async function startTestServer(): Promise<{ url: string; close(): Promise
     pollIntervalMs: 200,
   });
   await relay.start();
-  const app = createApp({
+  const app = createTestApp({
     database: target.database,
     logger,
     designerDist,

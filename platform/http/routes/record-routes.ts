@@ -1,0 +1,300 @@
+// Records API of a designed table: create, read, update, soft delete, restore, list, history.
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { recordFilterSchema } from '../../../runtime/records/record-filter';
+import type { Db } from '../../db/database';
+import { BatonError } from '../../errors';
+import { expandRecords } from '../../records/record-expansion';
+import { recordHistory } from '../../records/record-history';
+import { listRecords, QueryInvalidError, type ListQuery } from '../../records/record-query';
+import {
+  createRecord,
+  getRecordOrThrow,
+  setRecordDeleted,
+  updateRecord,
+} from '../../records/record-service';
+import { resolveTable } from '../../records/table-context';
+import { errorSchema, jsonContent } from '../schemas';
+import { validationHook } from '../validation-hook';
+
+const tableParams = z.object({
+  space: z
+    .string()
+    .max(63)
+    .openapi({ param: { name: 'space', in: 'path' } }),
+  table: z
+    .string()
+    .max(63)
+    .openapi({ param: { name: 'table', in: 'path' } }),
+});
+const recordParams = tableParams.extend({
+  id: z
+    .string()
+    .uuid('must be a record id (uuid)')
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
+const recordSchema = z.record(z.string(), z.unknown()).openapi('Record', {
+  description: 'System fields (id, version, created_at, …) and the table’s own fields',
+});
+const valuesSchema = z.record(z.string(), z.unknown()).openapi('RecordValues');
+const expandSchema = z.string().max(500).optional();
+const listQuerySchema = z.object({
+  filter: z.string().max(20_000).optional().openapi({
+    description: 'JSON RecordFilter, e.g. {"field":"province","op":"eq","value":"浙江"}',
+  }),
+  q: z.string().max(200).optional(),
+  sort: z
+    .string()
+    .max(200)
+    .optional()
+    .openapi({ description: 'Comma-separated, "-" for descending' }),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(2000).optional(),
+  deleted: z.enum(['exclude', 'only', 'include']).default('exclude'),
+  expand: expandSchema,
+});
+const queryBodySchema = z
+  .object({
+    filter: recordFilterSchema.optional(),
+    q: z.string().max(200).optional(),
+    sort: z.array(z.string().max(64)).max(3).optional(),
+    limit: z.number().int().min(1).max(500).default(50),
+    cursor: z.string().max(2000).optional(),
+    deleted: z.enum(['exclude', 'only', 'include']).default('exclude'),
+    expand: z.array(z.string().max(63)).max(10).optional(),
+  })
+  .strict();
+const listResponse = jsonContent(
+  z.object({ records: z.array(recordSchema), nextCursor: z.string().nullable() }),
+  'A page of records',
+);
+const recordResponse = (description: string) =>
+  jsonContent(z.object({ record: recordSchema }), description);
+const refusals = {
+  400: jsonContent(errorSchema, 'Invalid input, with per-field issues'),
+  404: jsonContent(errorSchema, 'No such space, table or record'),
+  409: jsonContent(errorSchema, 'Version conflict or unique violation'),
+};
+const tags = ['records'];
+const base = '/api/spaces/{space}/tables/{table}/records';
+
+const routes = {
+  create: createRoute({
+    method: 'post',
+    path: base,
+    tags,
+    summary: 'Create a record',
+    request: {
+      params: tableParams,
+      body: { required: true, content: { 'application/json': { schema: valuesSchema } } },
+    },
+    responses: { 201: recordResponse('Created'), ...refusals },
+  }),
+  list: createRoute({
+    method: 'get',
+    path: base,
+    tags,
+    summary: 'List records with filters, search, sort and cursor pagination',
+    request: { params: tableParams, query: listQuerySchema },
+    responses: { 200: listResponse, 400: refusals[400], 404: refusals[404] },
+  }),
+  query: createRoute({
+    method: 'post',
+    path: `${base}/query`,
+    tags,
+    summary: 'List records with a filter in the body',
+    request: {
+      params: tableParams,
+      body: { required: true, content: { 'application/json': { schema: queryBodySchema } } },
+    },
+    responses: { 200: listResponse, 400: refusals[400], 404: refusals[404] },
+  }),
+  get: createRoute({
+    method: 'get',
+    path: `${base}/{id}`,
+    tags,
+    summary: 'Read a record',
+    request: { params: recordParams, query: z.object({ expand: expandSchema }) },
+    responses: { 200: recordResponse('The record'), 404: refusals[404] },
+  }),
+  update: createRoute({
+    method: 'patch',
+    path: `${base}/{id}`,
+    tags,
+    summary: 'Update fields; needs the version read (body "version" or If-Match)',
+    request: {
+      params: recordParams,
+      body: { required: true, content: { 'application/json': { schema: valuesSchema } } },
+    },
+    responses: {
+      200: recordResponse('Updated'),
+      ...refusals,
+      428: jsonContent(errorSchema, 'No version given'),
+    },
+  }),
+  remove: createRoute({
+    method: 'delete',
+    path: `${base}/{id}`,
+    tags,
+    summary: 'Soft-delete a record (its data stays; restore brings it back)',
+    request: {
+      params: recordParams,
+      query: z.object({ version: z.coerce.number().int().min(1).optional() }),
+    },
+    responses: { 200: recordResponse('Deleted'), ...refusals },
+  }),
+  restore: createRoute({
+    method: 'post',
+    path: `${base}/{id}/restore`,
+    tags,
+    summary: 'Restore a soft-deleted record',
+    request: { params: recordParams },
+    responses: { 200: recordResponse('Restored'), ...refusals },
+  }),
+  history: createRoute({
+    method: 'get',
+    path: `${base}/{id}/history`,
+    tags,
+    summary: 'Every change of the record: who, when, field, before, after, source',
+    request: { params: recordParams },
+    responses: {
+      200: jsonContent(
+        z.object({ entries: z.array(z.record(z.string(), z.unknown())) }),
+        'Oldest first',
+      ),
+      404: refusals[404],
+    },
+  }),
+};
+
+const meta = { actor: null, source: 'api' as const };
+
+export function recordRoutes(db: Db) {
+  const run = async (
+    params: { space: string; table: string },
+    query: ListQuery,
+    expand: readonly string[],
+  ) => {
+    const context = await resolveTable(db, params.space, params.table);
+    const page = await listRecords(db, context, query);
+    return { ...page, records: await expandRecords(db, context, page.records, expand) };
+  };
+
+  return new OpenAPIHono({ defaultHook: validationHook })
+    .openapi(routes.create, async (c) => {
+      const context = await resolveTable(
+        db,
+        c.req.valid('param').space,
+        c.req.valid('param').table,
+      );
+      return c.json({ record: await createRecord(db, context, c.req.valid('json'), meta) }, 201);
+    })
+    .openapi(routes.list, async (c) => {
+      const q = c.req.valid('query');
+      const query: ListQuery = {
+        filter: q.filter === undefined ? undefined : parseFilter(q.filter),
+        search: q.q,
+        sort: q.sort
+          ?.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+        limit: q.limit,
+        cursor: q.cursor,
+        deleted: q.deleted,
+      };
+      return c.json(await run(c.req.valid('param'), query, splitList(q.expand)), 200);
+    })
+    .openapi(routes.query, async (c) => {
+      const body = c.req.valid('json');
+      const query: ListQuery = {
+        filter: body.filter,
+        search: body.q,
+        sort: body.sort,
+        limit: body.limit,
+        cursor: body.cursor,
+        deleted: body.deleted,
+      };
+      return c.json(await run(c.req.valid('param'), query, body.expand ?? []), 200);
+    })
+    .openapi(routes.get, async (c) => {
+      const { space, table, id } = c.req.valid('param');
+      const context = await resolveTable(db, space, table);
+      const record = await getRecordOrThrow(db, context, id);
+      const [expanded] = await expandRecords(
+        db,
+        context,
+        [record],
+        splitList(c.req.valid('query').expand),
+      );
+      return c.json({ record: expanded ?? record }, 200);
+    })
+    .openapi(routes.update, async (c) => {
+      const { space, table, id } = c.req.valid('param');
+      const { version: bodyVersion, ...values } = c.req.valid('json');
+      const version = bodyVersion ?? parseIfMatch(c.req.header('If-Match'));
+      if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+        throw new BatonError(
+          'VERSION_REQUIRED',
+          428,
+          'send the record version you read, as "version" in the body or an If-Match header',
+        );
+      }
+      const context = await resolveTable(db, space, table);
+      return c.json({ record: await updateRecord(db, context, id, values, version, meta) }, 200);
+    })
+    .openapi(routes.remove, async (c) => {
+      const { space, table, id } = c.req.valid('param');
+      const context = await resolveTable(db, space, table);
+      return c.json(
+        {
+          record: await setRecordDeleted(db, context, id, true, c.req.valid('query').version, meta),
+        },
+        200,
+      );
+    })
+    .openapi(routes.restore, async (c) => {
+      const { space, table, id } = c.req.valid('param');
+      const context = await resolveTable(db, space, table);
+      return c.json(
+        { record: await setRecordDeleted(db, context, id, false, undefined, meta) },
+        200,
+      );
+    })
+    .openapi(routes.history, async (c) => {
+      const { space, table, id } = c.req.valid('param');
+      const context = await resolveTable(db, space, table);
+      await getRecordOrThrow(db, context, id, true);
+      return c.json(
+        { entries: await recordHistory(db, context.space.id, context.table.key, id) },
+        200,
+      );
+    });
+}
+
+function parseFilter(text: string) {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new QueryInvalidError('filter is not valid JSON');
+  }
+  const result = recordFilterSchema.safeParse(parsed);
+  if (!result.success) {
+    throw new QueryInvalidError(
+      `filter is malformed: ${result.error.issues.map((i) => `/${i.path.join('/')} ${i.message}`).join('; ')}`,
+    );
+  }
+  return result.data;
+}
+
+function parseIfMatch(header: string | undefined): number | undefined {
+  if (!header) return undefined;
+  const n = Number(header.replace(/^W\//, '').replaceAll('"', ''));
+  return Number.isInteger(n) ? n : undefined;
+}
+
+function splitList(text: string | undefined): string[] {
+  return (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}

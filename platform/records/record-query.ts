@@ -1,0 +1,274 @@
+// Lists records: structured filters, search, sort and keyset (cursor) pagination, compiled to SQL.
+import { sql, type RawBuilder } from 'kysely';
+import type { FieldDefinition } from '../../runtime/definition/field-schema';
+import { storageOf } from '../../runtime/definition/field-storage';
+import { quoteIdentifier as q } from '../../runtime/identifiers';
+import { filterDepth, type RecordFilter } from '../../runtime/records/record-filter';
+import type { Db } from '../db/database';
+import { BatonError } from '../errors';
+import { sqlTypeName } from '../definitions/column-sql';
+import { param, type Row } from './record-repository';
+import { rowToRecord, type RecordJson } from './record-values';
+import type { TableContext } from './table-context';
+
+export interface ListQuery {
+  readonly filter?: RecordFilter;
+  /** Free text matched against text-like fields (case-insensitive substring). */
+  readonly search?: string;
+  /** Sort keys, `-` prefix for descending; `created_at` when absent. Ties break on id. */
+  readonly sort?: readonly string[];
+  readonly limit: number;
+  readonly cursor?: string;
+  readonly deleted?: 'exclude' | 'only' | 'include';
+}
+
+export interface ListResult {
+  readonly records: RecordJson[];
+  readonly nextCursor: string | null;
+}
+
+/** A refused query parameter (400) naming what is wrong. */
+export class QueryInvalidError extends BatonError {
+  constructor(message: string, details?: unknown) {
+    super('QUERY_INVALID', 400, message, details);
+  }
+}
+
+type Column = { readonly name: string; readonly field?: FieldDefinition; readonly storage: string };
+
+const systemColumns: Record<string, string> = {
+  id: 'uuid',
+  created_at: 'timestamptz',
+  updated_at: 'timestamptz',
+  created_by: 'uuid',
+  updated_by: 'uuid',
+  owner: 'uuid',
+  stage: 'text',
+  version: 'integer',
+  deleted_at: 'timestamptz',
+};
+
+const searchable = new Set(['text', 'long_text', 'phone', 'email', 'url', 'select', 'auto_number']);
+
+/**
+ * Runs a list query. Every field name is checked against the table, every value bound as a parameter.
+ * @example await listRecords(db, context, { filter: { field: 'province', op: 'eq', value: '浙江' }, limit: 50 })
+ */
+export async function listRecords(
+  db: Db,
+  context: TableContext,
+  query: ListQuery,
+): Promise<ListResult> {
+  const where: RawBuilder<unknown>[] = [];
+  const deleted = query.deleted ?? 'exclude';
+  if (deleted === 'exclude') where.push(sql`deleted_at is null`);
+  if (deleted === 'only') where.push(sql`deleted_at is not null`);
+  if (query.filter) {
+    if (filterDepth(query.filter) > 4)
+      throw new QueryInvalidError('filter nests deeper than 4 levels');
+    where.push(compileFilter(context, query.filter));
+  }
+  if (query.search && query.search.trim() !== '')
+    where.push(compileSearch(context, query.search.trim()));
+
+  const sort = parseSort(context, query.sort ?? ['created_at']);
+  if (query.cursor) where.push(afterCursor(sort, decodeCursor(query.cursor, sort.length)));
+  const order = sql.join([
+    ...sort.map(
+      (s) => sql`${sql.raw(q(s.column.name))} ${sql.raw(s.desc ? 'desc' : 'asc')} nulls last`,
+    ),
+    sql`id asc`,
+  ]);
+  const condition = where.length > 0 ? sql`where ${sql.join(where, sql` and `)}` : sql``;
+  const result =
+    await sql<Row>`select * from ${sql.raw(context.ref)} ${condition} order by ${order} limit ${query.limit + 1}`.execute(
+      db,
+    );
+  const rows = result.rows;
+  const more = rows.length > query.limit;
+  const page = more ? rows.slice(0, query.limit) : rows;
+  const last = page[page.length - 1];
+  return {
+    records: page.map((r) => rowToRecord(r, context.table.fields)),
+    nextCursor:
+      more && last
+        ? encodeCursor([...sort.map((s) => cursorValue(last[s.column.name])), String(last.id)])
+        : null,
+  };
+}
+
+function columnOf(context: TableContext, name: string): Column {
+  const system = systemColumns[name];
+  if (system) return { name, storage: system };
+  const field = context.fields.get(name);
+  if (!field) {
+    throw new QueryInvalidError(`unknown field "${name}" in table "${context.table.key}"`, {
+      field: name,
+    });
+  }
+  return { name, field, storage: storageOf(field) };
+}
+
+function value(column: Column, raw: unknown): RawBuilder<unknown> {
+  if (column.field) {
+    const storage = column.storage;
+    // Scalars compared against array columns mean "the array holds this element".
+    const element = storage.endsWith('[]') ? storage.slice(0, -2) : undefined;
+    if (element) return sql`${raw}::${sql.raw(element)}`;
+    return param(column.field, raw);
+  }
+  return sql`${raw}::${sql.raw(column.storage)}`;
+}
+
+function compileFilter(context: TableContext, filter: RecordFilter): RawBuilder<unknown> {
+  if ('and' in filter)
+    return sql`(${sql.join(
+      filter.and.map((f) => compileFilter(context, f)),
+      sql` and `,
+    )})`;
+  if ('or' in filter)
+    return sql`(${sql.join(
+      filter.or.map((f) => compileFilter(context, f)),
+      sql` or `,
+    )})`;
+  if ('not' in filter) return sql`not (${compileFilter(context, filter.not)})`;
+  const column = columnOf(context, filter.field);
+  const ref = sql.raw(q(column.name));
+  const isArray = column.storage.endsWith('[]');
+  const needsValue = filter.op !== 'is_null' && filter.op !== 'not_null';
+  if (needsValue && (filter.value === undefined || filter.value === null)) {
+    throw new QueryInvalidError(`operator "${filter.op}" on "${filter.field}" needs a value`);
+  }
+  const list = (v: unknown) => {
+    if (!Array.isArray(v))
+      throw new QueryInvalidError(`operator "${filter.op}" on "${filter.field}" needs a list`);
+    return sql.join(v.map((item) => value(column, item)));
+  };
+  switch (filter.op) {
+    case 'is_null':
+      return isArray ? sql`(${ref} is null or cardinality(${ref}) = 0)` : sql`${ref} is null`;
+    case 'not_null':
+      return isArray ? sql`cardinality(${ref}) > 0` : sql`${ref} is not null`;
+    case 'eq':
+      return isArray
+        ? sql`${value(column, filter.value)} = any(${ref})`
+        : sql`${ref} = ${value(column, filter.value)}`;
+    case 'ne':
+      return isArray
+        ? sql`not (${value(column, filter.value)} = any(coalesce(${ref}, '{}')))`
+        : sql`${ref} is distinct from ${value(column, filter.value)}`;
+    case 'in':
+      return isArray
+        ? sql`${ref} && array[${list(filter.value)}]`
+        : sql`${ref} in (${list(filter.value)})`;
+    case 'not_in':
+      return isArray
+        ? sql`not (coalesce(${ref}, '{}') && array[${list(filter.value)}])`
+        : sql`(${ref} is null or ${ref} not in (${list(filter.value)}))`;
+    case 'contains':
+    case 'starts_with': {
+      if (column.storage !== 'text')
+        throw new QueryInvalidError(
+          `"${filter.op}" needs a text field; "${filter.field}" is not one`,
+        );
+      const text = escapeLike(String(filter.value));
+      const pattern = filter.op === 'contains' ? `%${text}%` : `${text}%`;
+      return sql`${ref} ilike ${pattern}`;
+    }
+    default: {
+      if (isArray)
+        throw new QueryInvalidError(
+          `"${filter.op}" does not apply to the list field "${filter.field}"`,
+        );
+      const op = { lt: '<', lte: '<=', gt: '>', gte: '>=' }[filter.op];
+      return sql`${ref} ${sql.raw(op)} ${value(column, filter.value)}`;
+    }
+  }
+}
+
+function compileSearch(context: TableContext, text: string): RawBuilder<unknown> {
+  const fields = context.table.fields.filter(
+    (f) => searchable.has(f.type) || (f.type === 'computed' && f.resultType === 'text'),
+  );
+  if (fields.length === 0) return sql`false`;
+  const pattern = `%${escapeLike(text.slice(0, 200))}%`;
+  return sql`(${sql.join(
+    fields.map((f) => sql`${sql.raw(q(f.key))} ilike ${pattern}`),
+    sql` or `,
+  )})`;
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+type SortKey = { readonly column: Column; readonly desc: boolean };
+
+function parseSort(context: TableContext, keys: readonly string[]): SortKey[] {
+  if (keys.length > 3) throw new QueryInvalidError('sort takes at most 3 fields');
+  return keys.map((key) => {
+    const desc = key.startsWith('-');
+    const column = columnOf(context, desc ? key.slice(1) : key);
+    if (column.storage.endsWith('[]') || column.storage === 'jsonb') {
+      throw new QueryInvalidError(`cannot sort by the list or JSON field "${column.name}"`);
+    }
+    return { column, desc };
+  });
+}
+
+/**
+ * Rows strictly after the cursor position in `order by k1, …, id` with NULLs last, as a chain of
+ * OR-ed prefixes (a row comparison cannot mix directions or NULLs).
+ */
+function afterCursor(sort: readonly SortKey[], values: readonly unknown[]): RawBuilder<unknown> {
+  const id = values[values.length - 1];
+  const alternatives: RawBuilder<unknown>[] = [];
+  for (let i = 0; i <= sort.length; i++) {
+    const equalPrefix = sort.slice(0, i).map((s, j) => equalTo(s, values[j]));
+    const step = i === sort.length ? sql`id > ${id}::uuid` : after(sort[i]!, values[i]);
+    if (step === undefined) continue;
+    alternatives.push(sql`(${sql.join([...equalPrefix, step], sql` and `)})`);
+  }
+  return sql`(${sql.join(alternatives, sql` or `)})`;
+}
+
+function cast(s: SortKey, v: unknown): RawBuilder<unknown> {
+  const type = s.column.field ? sqlTypeName(storageOf(s.column.field)) : s.column.storage;
+  return sql`${v}::${sql.raw(type)}`;
+}
+
+function equalTo(s: SortKey, v: unknown): RawBuilder<unknown> {
+  const ref = sql.raw(q(s.column.name));
+  return v === null ? sql`${ref} is null` : sql`${ref} = ${cast(s, v)}`;
+}
+
+/** Rows after value `v` in this key's order; undefined when nothing sorts after (NULL is last). */
+function after(s: SortKey, v: unknown): RawBuilder<unknown> | undefined {
+  const ref = sql.raw(q(s.column.name));
+  if (v === null) return undefined;
+  return sql`(${ref} ${sql.raw(s.desc ? '<' : '>')} ${cast(s, v)} or ${ref} is null)`;
+}
+
+function cursorValue(v: unknown): unknown {
+  if (v instanceof Date) return v.toISOString();
+  return v ?? null;
+}
+
+function encodeCursor(values: readonly unknown[]): string {
+  return Buffer.from(JSON.stringify(values), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string, sortKeys: number): unknown[] {
+  try {
+    const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(values) &&
+      values.length === sortKeys + 1 &&
+      typeof values[sortKeys] === 'string'
+    )
+      return values;
+  } catch {
+    // fall through to the refusal below
+  }
+  throw new QueryInvalidError('cursor is malformed or belongs to a different sort');
+}
