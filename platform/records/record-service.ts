@@ -16,7 +16,7 @@ import {
   type Tx,
   type WriteMeta,
 } from './record-repository';
-import { validateWith } from './record-validator';
+import { validateWith, type FieldIssue } from './record-validator';
 import { rowToRecord, type RecordJson } from './record-values';
 import { applyTableRules } from './table-rules';
 import type { TableContext } from './table-context';
@@ -61,6 +61,23 @@ export async function createRecord(
     return inserted;
   });
   return rowToRecord(row, context.table.fields);
+}
+
+/**
+ * Everything a create does before storage, shared by the API, forms and imports: JSON Schema
+ * validation, defaults, computed values and CEL validation rules.
+ */
+export function prepareCreate(
+  context: TableContext,
+  input: unknown,
+  now: Date,
+): { ok: true; values: RecordJson } | { ok: false; issues: FieldIssue[] } {
+  const issues = validateWith(context.validators.create, input);
+  if (issues.length > 0) return { ok: false, issues };
+  const ruled = applyTableRules(context, withDefaults(context, input as RecordJson), now);
+  return ruled.issues.length > 0
+    ? { ok: false, issues: ruled.issues }
+    : { ok: true, values: ruled.values };
 }
 
 /**
