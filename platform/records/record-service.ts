@@ -3,6 +3,7 @@ import { isReadOnlyField } from '../../runtime/forms/record-json-schema';
 import { sameJson } from '../../runtime/definition/diff-definitions';
 import type { Db } from '../db/database';
 import { BatonError, NotFoundError } from '../errors';
+import { checkAttachments } from './attachment-check';
 import { constraintError, RecordInvalidError, StaleVersionError } from './record-errors';
 import {
   appendAudit,
@@ -36,11 +37,10 @@ export async function createRecord(
   input: unknown,
   options: RecordWriteOptions,
 ): Promise<RecordJson> {
-  const issues = validateWith(context.validators.create, input);
-  if (issues.length > 0) throw new RecordInvalidError(issues);
-  const values = withDefaults(context, input as RecordJson);
-  const ruled = applyTableRules(context, values, options.now ?? new Date());
-  if (ruled.issues.length > 0) throw new RecordInvalidError(ruled.issues);
+  const ruled = prepareCreate(context, input, options.now ?? new Date());
+  if (!ruled.ok) throw new RecordInvalidError(ruled.issues);
+  const fileIssues = await checkAttachments(db, context, ruled.values);
+  if (fileIssues.length > 0) throw new RecordInvalidError(fileIssues);
   const row = await write(db, context, async (tx) => {
     const inserted = await insertRow(tx, context, ruled.values, options);
     const record = rowToRecord(inserted, context.table.fields);
@@ -104,6 +104,8 @@ export async function updateRecord(
     if (mergedIssues.length > 0) throw new RecordInvalidError(mergedIssues);
     const ruled = applyTableRules(context, merged, options.now ?? new Date());
     if (ruled.issues.length > 0) throw new RecordInvalidError(ruled.issues);
+    const fileIssues = await checkAttachments(tx, context, patch as RecordJson);
+    if (fileIssues.length > 0) throw new RecordInvalidError(fileIssues);
     const changes: Row = {};
     const audit: AuditEntry[] = [];
     for (const [key, value] of Object.entries(ruled.values)) {
