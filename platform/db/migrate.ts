@@ -4,12 +4,14 @@ import type { Db } from './database';
 import { spacesOutboxTimeline } from './migrations/0001-spaces-outbox-timeline';
 import { files } from './migrations/0002-files';
 import { definitionsAudit } from './migrations/0003-definitions-audit';
+import { peopleNotifications } from './migrations/0005-people-notifications';
 
 /** Every platform migration, in order. Names are permanent once released. */
 export const platformMigrations: Readonly<Record<string, Migration>> = {
   '0001-spaces-outbox-timeline': spacesOutboxTimeline,
   '0002-files': files,
   '0003-definitions-audit': definitionsAudit,
+  '0005-people-notifications': peopleNotifications,
 };
 
 /**

@@ -25,6 +25,10 @@ export interface OutboxTable {
   delivered_at: Date | null;
   attempts: Generated<number>;
   last_error: string | null;
+  /** Arguments of the workflow when the entry starts it (signal-with-start). */
+  workflow_args: unknown[] | null;
+  /** false: only signal a running execution; a missing one is not an error. */
+  start: Generated<boolean>;
 }
 
 export interface TimelineTable {
@@ -71,6 +75,48 @@ export interface AuditLogTable {
   at: Generated<Date>;
 }
 
+export interface UsersTable {
+  id: Generated<string>;
+  email: string;
+  display_name: string;
+  manager_id: string | null;
+  province: string | null;
+  city: string | null;
+  product_lines: Generated<string[]>;
+  attributes: Generated<Record<string, unknown>>;
+  away: Generated<boolean>;
+  on_shift: Generated<boolean>;
+  active: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+export interface SpaceMembersTable {
+  space_id: string;
+  user_id: string;
+  roles: Generated<string[]>;
+}
+
+export type NotificationChannel = 'inapp' | 'webhook' | 'email';
+
+export interface NotificationsTable {
+  id: ColumnType<string, never, never>;
+  space_id: string;
+  user_id: string | null;
+  channel: NotificationChannel;
+  /** E-mail address or webhook URL for external channels. */
+  address: string | null;
+  title: string;
+  body: string;
+  table_key: string | null;
+  record_id: string | null;
+  idempotency_key: string;
+  status: Generated<'pending' | 'sent' | 'failed'>;
+  error: string | null;
+  created_at: Generated<Date>;
+  sent_at: Date | null;
+  read_at: Date | null;
+}
+
 export interface PlatformDatabase {
   'platform.spaces': SpacesTable;
   'platform.outbox': OutboxTable;
@@ -79,4 +125,7 @@ export interface PlatformDatabase {
   'platform.definition_drafts': DefinitionDraftsTable;
   'platform.audit_log': AuditLogTable;
   'platform.files': FilesTable;
+  'platform.users': UsersTable;
+  'platform.space_members': SpaceMembersTable;
+  'platform.notifications': NotificationsTable;
 }

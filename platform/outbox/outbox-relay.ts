@@ -1,5 +1,5 @@
 // Relays committed outbox entries to Temporal with signal-with-start, at least once, in order.
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Database } from '../db/database';
 import type { Logger } from '../logger';
 import { lockPendingOutbox, type OutboxEntry } from './outbox-repository';
@@ -43,18 +43,33 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let loop: Promise<void> | undefined;
   let unlisten: (() => Promise<void>) | undefined;
 
+  async function deliver(entry: OutboxEntry): Promise<void> {
+    const event = { seq: entry.seq, topic: entry.topic, payload: entry.payload };
+    if (entry.start === false) {
+      try {
+        await temporal.workflow.getHandle(entry.workflowId).signal(entry.signalName, event);
+      } catch (error) {
+        // Nothing runs for this record and flow: there is nobody to tell, which is not a failure.
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+      }
+      return;
+    }
+    await temporal.workflow.signalWithStart(entry.workflowType, {
+      workflowId: entry.workflowId,
+      taskQueue,
+      args: [...(entry.workflowArgs ?? [])],
+      signal: entry.signalName,
+      signalArgs: [event],
+    });
+  }
+
   async function deliverBatch(): Promise<number> {
     return database.db.transaction().execute(async (tx) => {
       const entries = await lockPendingOutbox(tx, batchSize);
       let delivered = 0;
       for (const entry of entries) {
         try {
-          await temporal.workflow.signalWithStart(entry.workflowType, {
-            workflowId: entry.workflowId,
-            taskQueue,
-            signal: entry.signalName,
-            signalArgs: [{ seq: entry.seq, topic: entry.topic, payload: entry.payload }],
-          });
+          await deliver(entry);
         } catch (error) {
           // Keep order: stop at the first failure and retry this entry on the next pass.
           await tx

@@ -10,6 +10,10 @@ export interface OutboxMessage {
   readonly workflowId: string;
   readonly signalName: string;
   readonly payload: Readonly<Record<string, unknown>>;
+  /** Start arguments; when given, the relay starts the workflow if it is not running. */
+  readonly workflowArgs?: readonly unknown[];
+  /** false: signal only a running execution (default true: signal-with-start). */
+  readonly start?: boolean;
 }
 
 export interface OutboxEntry extends OutboxMessage {
@@ -34,6 +38,8 @@ export async function enqueueOutbox(
       workflow_id: message.workflowId,
       signal_name: message.signalName,
       payload: { ...message.payload },
+      workflow_args: message.workflowArgs ? [...message.workflowArgs] : null,
+      start: message.start ?? true,
     })
     .returning('seq')
     .executeTakeFirstOrThrow();
@@ -50,7 +56,17 @@ export async function lockPendingOutbox(
 ): Promise<OutboxEntry[]> {
   const rows = await tx
     .selectFrom('platform.outbox')
-    .select(['seq', 'topic', 'workflow_type', 'workflow_id', 'signal_name', 'payload', 'attempts'])
+    .select([
+      'seq',
+      'topic',
+      'workflow_type',
+      'workflow_id',
+      'signal_name',
+      'payload',
+      'attempts',
+      'workflow_args',
+      'start',
+    ])
     .where('delivered_at', 'is', null)
     .orderBy('seq')
     .limit(limit)
@@ -65,5 +81,7 @@ export async function lockPendingOutbox(
     signalName: r.signal_name,
     payload: r.payload,
     attempts: r.attempts,
+    workflowArgs: r.workflow_args ?? [],
+    start: r.start,
   }));
 }
