@@ -1,5 +1,6 @@
 // The app definition: one versioned JSON document per space holding everything an admin designs.
 import { z } from 'zod';
+import { flowSchema } from '../flows/flow-schema';
 import { fieldSchema, keySchema, localizedTextSchema, optionSchema } from './field-schema';
 
 /** A CEL check on a table's records, refused with its message when it evaluates false. */
@@ -58,7 +59,7 @@ export const appDefinitionSchema = z
     tables: z.array(tableSchema).max(200),
     forms: z.array(keyedPartSchema).optional(),
     rules: z.record(z.string(), z.unknown()).optional(),
-    flows: z.array(keyedPartSchema).optional(),
+    flows: z.array(flowSchema).max(200).optional(),
     dashboards: z.array(keyedPartSchema).optional(),
     roles: z.array(keyedPartSchema).optional(),
     /** Maintained by publish: tables removed from the definition whose data is kept. */

@@ -1,6 +1,7 @@
 // Validates a draft: structure (zod), cross-references, and compatibility with the published version.
 import { checkCel as checkCelExpression } from '../cel/compile-cel';
 import { celTypeOfComputedResult, type CelType } from '../cel/cel-type-of-field';
+import { validateFlow } from '../flows/validate-flow';
 import { checkIdentifier } from '../identifiers';
 import { appDefinitionSchema, type AppDefinition, type TableDefinition } from './definition-schema';
 import { issue, type DefinitionIssue, type Result } from './definition-issue';
@@ -99,6 +100,13 @@ export function validateDefinition(
     });
   });
   checkReverseKeys(definition, issues);
+  checkUnique(
+    (definition.flows ?? []).map((f) => f.key),
+    ['flows'],
+    'flow',
+    issues,
+  );
+  definition.flows?.forEach((flow, f) => issues.push(...validateFlow(definition, flow, f)));
   if (context.previous) checkAgainstPrevious(definition, context.previous, issues);
   return issues.length === 0 ? { ok: true, value: definition } : { ok: false, issues };
 }
