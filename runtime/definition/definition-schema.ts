@@ -1,6 +1,7 @@
 // The app definition: one versioned JSON document per space holding everything an admin designs.
 import { z } from 'zod';
 import { flowSchema } from '../flows/flow-schema';
+import { rulesSchema } from '../rules/rules-schema';
 import { fieldSchema, keySchema, localizedTextSchema, optionSchema } from './field-schema';
 
 /** A CEL check on a table's records, refused with its message when it evaluates false. */
@@ -58,7 +59,8 @@ export const appDefinitionSchema = z
     lists: z.record(keySchema, z.array(optionSchema).max(5_000)).optional(),
     tables: z.array(tableSchema).max(200),
     forms: z.array(keyedPartSchema).optional(),
-    rules: z.record(z.string(), z.unknown()).optional(),
+    /** Normalizers, dedupe, tagging, scorecards, assignment and stage gates (runtime/rules). */
+    rules: rulesSchema.optional(),
     flows: z.array(flowSchema).max(200).optional(),
     dashboards: z.array(keyedPartSchema).optional(),
     roles: z.array(keyedPartSchema).optional(),
