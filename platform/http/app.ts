@@ -16,6 +16,8 @@ import { createErrorHandler, notFound } from './error-handler';
 import { definitionRoutes } from './routes/definition-routes';
 import { fileRoutes } from './routes/file-routes';
 import { healthRoutes } from './routes/health-routes';
+import { notificationRoutes, type NotificationRouteDeps } from './routes/notification-routes';
+import { peopleRoutes } from './routes/people-routes';
 import { recordRoutes } from './routes/record-routes';
 import { spaceRoutes } from './routes/space-routes';
 
@@ -28,6 +30,8 @@ export interface AppDeps {
   /** Largest accepted JSON body in bytes. */
   readonly maxBodyBytes?: number;
   readonly files: { readonly store: FileStore; readonly maxUploadBytes: number };
+  /** Live notification streams: a shared hub and the heartbeat interval. */
+  readonly notifications?: Pick<NotificationRouteDeps, 'hub' | 'heartbeatMs'>;
 }
 
 /** Uploads stream to disk under their own size limit; the JSON body limit does not apply. */
@@ -64,6 +68,11 @@ export function createApp(deps: AppDeps) {
       maxUploadBytes: deps.files.maxUploadBytes,
       resolveSpace: (key) => getSpaceOrThrow(deps.database.db, key),
     }),
+  );
+  app.route('/', peopleRoutes({ db: deps.database.db }));
+  app.route(
+    '/',
+    notificationRoutes({ database: deps.database, logger: deps.logger, ...deps.notifications }),
   );
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
