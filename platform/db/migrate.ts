@@ -4,6 +4,7 @@ import type { Db } from './database';
 import { spacesOutboxTimeline } from './migrations/0001-spaces-outbox-timeline';
 import { files } from './migrations/0002-files';
 import { definitionsAudit } from './migrations/0003-definitions-audit';
+import { importJobs } from './migrations/0004-import-jobs';
 import { peopleNotifications } from './migrations/0005-people-notifications';
 
 /** Every platform migration, in order. Names are permanent once released. */
@@ -11,6 +12,7 @@ export const platformMigrations: Readonly<Record<string, Migration>> = {
   '0001-spaces-outbox-timeline': spacesOutboxTimeline,
   '0002-files': files,
   '0003-definitions-audit': definitionsAudit,
+  '0004-import-jobs': importJobs,
   '0005-people-notifications': peopleNotifications,
 };
 

@@ -3,6 +3,7 @@ import type { ColumnType, Generated } from 'kysely';
 import type { AppDefinition } from '../../runtime/definition/definition-schema';
 import type { LocalizedText } from '../../runtime/localized-text';
 import type { FilesTable } from '../files/files-table';
+import type { ImportJobErrorsTable, ImportJobsTable } from '../imports/import-jobs-table';
 
 export interface SpacesTable {
   id: Generated<string>;
@@ -125,6 +126,8 @@ export interface PlatformDatabase {
   'platform.definition_drafts': DefinitionDraftsTable;
   'platform.audit_log': AuditLogTable;
   'platform.files': FilesTable;
+  'platform.import_jobs': ImportJobsTable;
+  'platform.import_job_errors': ImportJobErrorsTable;
   'platform.users': UsersTable;
   'platform.space_members': SpaceMembersTable;
   'platform.notifications': NotificationsTable;

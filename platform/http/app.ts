@@ -14,10 +14,12 @@ import type { Logger } from '../logger';
 import { BatonError } from '../errors';
 import { createErrorHandler, notFound } from './error-handler';
 import { definitionRoutes } from './routes/definition-routes';
+import { exportRoutes } from './routes/export-routes';
 import { fileRoutes } from './routes/file-routes';
 import { healthRoutes } from './routes/health-routes';
 import { notificationRoutes, type NotificationRouteDeps } from './routes/notification-routes';
 import { peopleRoutes } from './routes/people-routes';
+import { importRoutes } from './routes/import-routes';
 import { recordRoutes } from './routes/record-routes';
 import { spaceRoutes } from './routes/space-routes';
 
@@ -35,7 +37,7 @@ export interface AppDeps {
 }
 
 /** Uploads stream to disk under their own size limit; the JSON body limit does not apply. */
-const uploadPath = /^\/api\/spaces\/[^/]+\/files$/;
+const uploadPath = /^\/api\/spaces\/[^/]+\/(files|tables\/[^/]+\/imports(\/preview)?)$/;
 
 /**
  * Builds the app. Tests call `app.request(url)` on it without opening a port.
@@ -59,7 +61,10 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes({ db: deps.database.db, ...deps.health }));
   app.route('/', spaceRoutes(deps.database.db));
   app.route('/', definitionRoutes({ db: deps.database.db }));
+  // Before the records routes, which would take `records/export` for a record id.
+  app.route('/', exportRoutes(deps.database.db));
   app.route('/', recordRoutes(deps.database.db));
+  app.route('/', importRoutes({ database: deps.database, logger: deps.logger }));
   app.route(
     '/',
     fileRoutes({

@@ -1,0 +1,161 @@
+// Decides what each prepared row does (create, update, skip, fail) under the dedupe rule, then writes.
+import type postgres from 'postgres';
+import { sameJson } from '../../runtime/definition/diff-definitions';
+import { prepareCreate } from '../records/record-service';
+import type { RecordJson } from '../records/record-values';
+import type { TableContext } from '../records/table-context';
+import { insertBatch, type PreparedCreate } from './bulk-insert';
+import { updateBatch, type PlannedUpdate } from './bulk-update';
+import { text, type RowIssue } from './import-errors';
+import type { CompiledMapping } from './import-mapping';
+import type { DedupeOptions } from './import-options';
+import { prepareUpdate } from './prepare-update';
+import { findMatches, matchKey } from './record-matcher';
+import { rowIssues, type PreparedRow } from './row-preparation';
+
+export interface BatchCounts {
+  created: number;
+  updated: number;
+  skipped: number;
+  failed: number;
+}
+
+export interface BatchOutcome extends BatchCounts {
+  readonly issues: RowIssue[];
+}
+
+interface Pending extends PreparedCreate {
+  readonly input: RecordJson;
+}
+
+type Entry =
+  | { readonly kind: 'new'; readonly index: number }
+  | { readonly kind: 'existing'; readonly original: RecordJson; current: RecordJson; row: number };
+
+/**
+ * Writes one batch inside the caller's transaction. A row matching a live record, or an earlier
+ * row of the file, on the dedupe keys is skipped, updated (changed fields only) or created anyway;
+ * earlier batches are already in the table, so the match query finds them too.
+ * @example await writeBatch(conn, context, mapping, prepared, { dedupe, actor: null, now: new Date() })
+ */
+export async function writeBatch(
+  conn: postgres.Sql,
+  context: TableContext,
+  mapping: CompiledMapping,
+  rows: readonly PreparedRow[],
+  options: { readonly dedupe?: DedupeOptions; readonly actor: string | null; readonly now: Date },
+): Promise<BatchOutcome> {
+  const outcome: BatchOutcome = { created: 0, updated: 0, skipped: 0, failed: 0, issues: [] };
+  const fail = (issues: RowIssue[]) => {
+    outcome.failed++;
+    outcome.issues.push(...issues);
+  };
+  const dedupe = options.dedupe?.onMatch === 'create' ? undefined : options.dedupe;
+  const keys = dedupe?.keys ?? [];
+  const keyOf = (r: PreparedRow) =>
+    dedupe ? matchKey(keys, r.create?.ok ? r.create.values : r.input) : undefined;
+  const matches = dedupe
+    ? await findMatches(
+        conn,
+        context,
+        keys,
+        [...new Set(rows.filter((r) => r.issues.length === 0).map(keyOf))]
+          .filter((k): k is string => k !== undefined)
+          .map((k) => JSON.parse(k) as unknown[]),
+        dedupe.onMatch === 'update',
+      )
+    : new Map<string, RecordJson[]>();
+
+  const creates: Pending[] = [];
+  const entries = new Map<string, Entry>();
+  for (const r of rows) {
+    if (r.issues.length > 0) {
+      fail(r.issues);
+      continue;
+    }
+    const key = keyOf(r);
+    let entry = key === undefined ? undefined : entries.get(key);
+    const found = key === undefined ? undefined : matches.get(key);
+    if (!entry && found) {
+      if (dedupe?.onMatch === 'update' && found.length > 1) {
+        fail([ambiguous(r.row, keys, found.length)]);
+        continue;
+      }
+      entry = { kind: 'existing', original: found[0]!, current: found[0]!, row: r.row };
+      entries.set(key!, entry);
+    }
+    if (!entry) {
+      if (!r.create!.ok) fail(rowIssues(r.row, r.create!.issues, mapping));
+      else {
+        creates.push({ row: r.row, input: r.input, values: r.create!.values });
+        if (key !== undefined) entries.set(key, { kind: 'new', index: creates.length - 1 });
+        outcome.created++;
+      }
+      continue;
+    }
+    if (dedupe?.onMatch === 'skip') {
+      outcome.skipped++;
+      continue;
+    }
+    if (entry.kind === 'new') {
+      const pending = creates[entry.index]!;
+      const input = { ...pending.input, ...r.input };
+      const again = prepareCreate(context, input, options.now);
+      if (!again.ok) fail(rowIssues(r.row, again.issues, mapping));
+      else if (sameJson(again.values, pending.values)) outcome.skipped++;
+      else {
+        creates[entry.index] = { row: pending.row, input, values: again.values };
+        outcome.updated++;
+      }
+      continue;
+    }
+    const update = prepareUpdate(context, entry.current, r.input, options.now);
+    if (!update.ok) fail(rowIssues(r.row, update.issues, mapping));
+    else if (update.changed.length === 0) outcome.skipped++;
+    else {
+      entry.current = { ...entry.current, ...update.values };
+      entry.row = r.row;
+      outcome.updated++;
+    }
+  }
+
+  const updates: PlannedUpdate[] = [];
+  for (const entry of entries.values()) {
+    if (entry.kind !== 'existing') continue;
+    const changed = Object.keys(entry.current).filter(
+      (k) => !sameJson(entry.original[k] ?? null, entry.current[k] ?? null),
+    );
+    if (changed.length > 0) {
+      updates.push({
+        row: entry.row,
+        id: String(entry.original.id),
+        before: entry.original,
+        after: entry.current,
+        changed,
+      });
+    }
+  }
+  const inserted = await insertBatch(conn, context, creates, options.actor);
+  const updated = await updateBatch(conn, context, updates, options.actor);
+  for (const refused of [inserted, updated]) {
+    const refusedRows = new Set(refused.issues.map((i) => i.row)).size;
+    outcome.failed += refusedRows;
+    outcome.issues.push(...refused.issues);
+  }
+  outcome.created -= creates.length - inserted.written;
+  outcome.updated -= updates.length - updated.written;
+  return outcome;
+}
+
+function ambiguous(row: number, keys: readonly string[], count: number): RowIssue {
+  return {
+    row,
+    column: null,
+    field: keys[0] ?? null,
+    code: 'AMBIGUOUS_MATCH',
+    message: text(
+      `按 ${keys.join('+')} 匹配到 ${count} 条已有记录，无法确定更新哪一条`,
+      `${count} existing records match on ${keys.join('+')}; cannot tell which to update`,
+    ),
+  };
+}

@@ -1,0 +1,160 @@
+// Creates a batch of prepared records: COPY into a staging table, unique checks, one insert + audit.
+import type postgres from 'postgres';
+import type { BatonError } from '../errors';
+import { constraintError } from '../records/record-errors';
+import type { RecordJson } from '../records/record-values';
+import type { FieldIssue } from '../records/record-validator';
+import type { TableContext } from '../records/table-context';
+import { columnText, copyLine, copyLines } from './copy-text';
+import { text, type RowIssue } from './import-errors';
+import { importColumns, snapshotSql } from './import-columns';
+
+/** A row that passed validation and the rule pipeline, ready to store. */
+export interface PreparedCreate {
+  readonly row: number;
+  readonly values: RecordJson;
+}
+
+export interface WriteResult {
+  readonly written: number;
+  readonly issues: RowIssue[];
+}
+
+const stage = 'pg_temp.baton_import_stage';
+
+/** Creates the session's staging table (once per job connection). */
+export async function createCreateStage(conn: postgres.Sql, context: TableContext): Promise<void> {
+  const columns = importColumns(context).map((c) => `${c.ref} ${c.sqlType}`);
+  await conn.unsafe(`drop table if exists ${stage}`);
+  await conn.unsafe(`create temp table ${stage} (row_no bigint not null, ${columns.join(', ')})`);
+}
+
+/**
+ * Stores `creates` inside the caller's transaction. Rows that would break a unique field (against
+ * live records or earlier rows of the batch) are reported instead of stored; a constraint the
+ * checks could not foresee (a concurrent writer) falls back to row-by-row inserts.
+ * @example await insertBatch(conn, context, [{ row: 2, values: { name: '张伟' } }], null)
+ */
+export async function insertBatch(
+  conn: postgres.Sql,
+  context: TableContext,
+  creates: readonly PreparedCreate[],
+  actor: string | null,
+): Promise<WriteResult> {
+  if (creates.length === 0) return { written: 0, issues: [] };
+  const columns = importColumns(context);
+  await conn.unsafe(`truncate ${stage}`);
+  await copyLines(
+    conn,
+    `copy ${stage} (row_no, ${columns.map((c) => c.ref).join(', ')}) from stdin`,
+    (function* () {
+      for (const c of creates) {
+        yield copyLine([
+          String(c.row),
+          ...columns.map((col) => columnText(col.storage, c.values[col.key])),
+        ]);
+      }
+    })(),
+  );
+  const issues = await uniqueConflicts(conn, context);
+  if (issues.length > 0) {
+    await conn.unsafe(`delete from ${stage} where row_no = any($1::bigint[])`, [
+      issues.map((i) => i.row),
+    ]);
+  }
+  await conn.unsafe('savepoint baton_import_batch');
+  try {
+    const [result] = await conn.unsafe<[{ written: string }]>(insertSql(context, ''), [actor]);
+    await conn.unsafe('release savepoint baton_import_batch');
+    return { written: Number(result!.written), issues };
+  } catch (error) {
+    if (!constraintError(context, error)) throw error;
+    await conn.unsafe('rollback to savepoint baton_import_batch');
+    return rowByRow(conn, context, creates, actor, issues);
+  }
+}
+
+/** Inserts what the staging table holds (or one row of it) and audits each record in one statement. */
+function insertSql(context: TableContext, where: string): string {
+  const refs = importColumns(context)
+    .map((c) => c.ref)
+    .join(', ');
+  const space = context.space.id.replaceAll("'", "''");
+  const table = context.table.key.replaceAll("'", "''");
+  return `
+    with ins as (
+      insert into ${context.ref} (${refs}, created_by, updated_by)
+      select ${refs}, $1::uuid, $1::uuid from ${stage} ${where} order by row_no
+      returning *
+    ), audit as (
+      insert into platform.audit_log (space_id, table_key, record_id, action, field, before, after, actor, source)
+      select '${space}'::uuid, '${table}', ins.id, 'create', null, null, ${snapshotSql(context, 'ins')}, $1::uuid, 'import'
+      from ins
+      returning 1
+    )
+    select count(*) as written from audit`;
+}
+
+/** Rows whose unique field value is taken by a live record or an earlier row of the batch. */
+async function uniqueConflicts(conn: postgres.Sql, context: TableContext): Promise<RowIssue[]> {
+  const unique = importColumns(context).filter((c) => c.field?.unique);
+  if (unique.length === 0) return [];
+  const checks = unique.map(
+    (c) => `
+      select s.row_no, '${c.key}' as field from ${stage} s
+      where s.${c.ref} is not null and (
+        exists (select 1 from ${context.ref} t where t.${c.ref} = s.${c.ref} and t.deleted_at is null)
+        or exists (select 1 from ${stage} e where e.${c.ref} = s.${c.ref} and e.row_no < s.row_no))`,
+  );
+  const rows = await conn.unsafe<Array<{ row_no: string; field: string }>>(
+    checks.join(' union all '),
+  );
+  return rows.map((r) => ({
+    row: Number(r.row_no),
+    column: null,
+    field: r.field,
+    code: 'NOT_UNIQUE',
+    message: text(
+      '该值已被其他记录或本文件前面的行使用',
+      'another record or an earlier row has this value',
+    ),
+  }));
+}
+
+async function rowByRow(
+  conn: postgres.Sql,
+  context: TableContext,
+  creates: readonly PreparedCreate[],
+  actor: string | null,
+  issues: RowIssue[],
+): Promise<WriteResult> {
+  let written = 0;
+  const refused = new Set(issues.map((i) => i.row));
+  for (const c of creates) {
+    if (refused.has(c.row)) continue;
+    await conn.unsafe('savepoint baton_import_row');
+    try {
+      await conn.unsafe(insertSql(context, `where row_no = ${Number(c.row)}`), [actor]);
+      await conn.unsafe('release savepoint baton_import_row');
+      written++;
+    } catch (error) {
+      const mapped = constraintError(context, error);
+      if (!mapped) throw error;
+      await conn.unsafe('rollback to savepoint baton_import_row');
+      issues.push(...issuesOf(c.row, mapped));
+    }
+  }
+  return { written, issues };
+}
+
+/** A mapped constraint error as row issues. */
+export function issuesOf(row: number, error: BatonError): RowIssue[] {
+  const details = error.details as { issues?: FieldIssue[] } | undefined;
+  return (details?.issues ?? []).map((i) => ({
+    row,
+    column: null,
+    field: i.field,
+    code: i.code,
+    message: i.message,
+  }));
+}

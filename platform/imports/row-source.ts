@@ -1,0 +1,142 @@
+// Opens an uploaded file as a stream of rows: the header row names the columns, cells are normalised.
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { pipeline, type Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import Papa from 'papaparse';
+import { ImportFileUnreadableError } from './import-errors';
+import { decoderStream, detectEncoding, type CsvEncoding } from './text-encoding';
+import { normaliseCell, type Cell } from './cell-value';
+
+export interface SourceRow {
+  /** The row number a spreadsheet shows (header = 1). */
+  readonly row: number;
+  readonly cells: readonly Cell[];
+}
+
+export interface RowSource {
+  readonly format: 'csv' | 'xlsx';
+  /** The CSV's encoding; null for .xlsx. */
+  readonly encoding: CsvEncoding | null;
+  /** Column names from the header row, trimmed; blank ones are named `column_<n>`. */
+  readonly columns: readonly string[];
+  /** The data rows after the header, fully empty rows left out. Iterate once. */
+  readonly rows: AsyncIterable<SourceRow>;
+  /** Bytes of the file read so far (for progress). */
+  bytesRead(): number;
+  /** Stops reading and releases the file. */
+  close(): void;
+}
+
+export interface RowSourceOptions {
+  readonly encoding?: 'auto' | CsvEncoding;
+  /** 1-based sheet number of an .xlsx file. */
+  readonly sheet?: number;
+}
+
+const sampleBytes = 64 * 1024;
+
+/**
+ * Opens a CSV or .xlsx file (told apart by its first bytes, not its name) and reads its header.
+ * @example const source = await openRowSource('/tmp/leads.csv'); for await (const r of source.rows) …
+ */
+export async function openRowSource(
+  path: string,
+  options: RowSourceOptions = {},
+): Promise<RowSource> {
+  const handle = await open(path);
+  const sample = Buffer.alloc(sampleBytes);
+  const { bytesRead: sampled } = await handle.read(sample, 0, sampleBytes, 0);
+  const size = (await handle.stat()).size;
+  await handle.close();
+  const head = sample.subarray(0, sampled);
+  if (head[0] === 0xd0 && head[1] === 0xcf && head[2] === 0x11 && head[3] === 0xe0) {
+    throw new ImportFileUnreadableError(
+      'this is a legacy .xls workbook; save it as .xlsx or CSV and upload again',
+    );
+  }
+
+  const file = createReadStream(path, { highWaterMark: 256 * 1024 });
+  const isZip = head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
+  const encoding = isZip
+    ? null
+    : options.encoding && options.encoding !== 'auto'
+      ? options.encoding
+      : detectEncoding(head, sampled >= size);
+  const iterator = (isZip ? xlsxRows(file, options.sheet ?? 1) : csvRows(file, encoding!))[
+    Symbol.asyncIterator
+  ]();
+
+  let header: SourceRow | undefined;
+  try {
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      header = next.value;
+      break;
+    }
+  } catch (error) {
+    file.destroy();
+    throw new ImportFileUnreadableError((error as Error).message ?? String(error));
+  }
+  if (!header) {
+    file.destroy();
+    throw new ImportFileUnreadableError('it has no header row');
+  }
+  const columns = header.cells.map((c, i) => {
+    const name = c === null ? '' : String(c).trim();
+    return name === '' ? `column_${i + 1}` : name;
+  });
+  return {
+    format: isZip ? 'xlsx' : 'csv',
+    encoding,
+    columns,
+    rows: { [Symbol.asyncIterator]: () => iterator },
+    bytesRead: () => file.bytesRead,
+    close: () => {
+      file.destroy();
+      void iterator.return?.(undefined);
+    },
+  };
+}
+
+/** Rows of the first (or chosen) sheet; values as exceljs reads them, normalised. */
+async function* xlsxRows(file: Readable, sheet: number): AsyncGenerator<SourceRow> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(file, {
+    sharedStrings: 'cache',
+    // Styles tell date cells from numbers.
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    worksheets: 'emit',
+    entries: 'ignore',
+  });
+  let index = 0;
+  let headerSeen = false;
+  for await (const worksheet of workbook) {
+    if (++index !== sheet) continue;
+    for await (const row of worksheet) {
+      const values = (row.values as unknown[]).slice(1).map(normaliseCell);
+      if (!headerSeen || values.some((v) => v !== null)) {
+        headerSeen = true;
+        yield { row: row.number, cells: values };
+      }
+    }
+    return;
+  }
+  if (index < sheet) throw new Error(`the workbook has no sheet ${sheet}`);
+}
+
+/** Rows of a CSV; the delimiter (comma, tab, semicolon, pipe) is detected. */
+async function* csvRows(file: Readable, encoding: CsvEncoding): AsyncGenerator<SourceRow> {
+  const parser = Papa.parse(Papa.NODE_STREAM_INPUT, { delimiter: '', skipEmptyLines: false });
+  const failure: { error?: Error } = {};
+  pipeline(file, decoderStream(encoding), parser, (error) => {
+    if (error) failure.error = error;
+  });
+  let row = 0;
+  for await (const record of parser as AsyncIterable<string[]>) {
+    row++;
+    if (row === 1 || record.some((v) => v !== '')) {
+      yield { row, cells: record.map((v) => (v === '' ? null : v)) };
+    }
+  }
+  if (failure.error) throw failure.error;
+}
