@@ -10,6 +10,8 @@ import { openDatabase, type Database } from './db/database';
 import { migratePlatformOrThrow } from './db/migrate';
 import { createFileStore } from './files/file-store';
 import { createApp } from './http/app';
+import { createEmailSender } from './notifications/email-channel';
+import { loadNotificationSettings } from './notifications/notification-settings';
 import type { Logger } from './logger';
 import { createOutboxRelay } from './outbox/outbox-relay';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './services/embedded-postgres';
@@ -73,6 +75,7 @@ export async function startBaton(config: BatonConfig, logger: Logger): Promise<R
         db: database.db,
         logger: logger.child({ component: 'worker' }),
         bundle,
+        notifications: notificationDeps(process.env),
       });
       worker = created.worker;
       const running = worker.run();
@@ -173,4 +176,10 @@ function closeServer(server: ServerType): Promise<void> {
     // Keep-alive connections (SSE, browsers) must not hold shutdown open.
     if ('closeAllConnections' in server) server.closeAllConnections();
   });
+}
+
+/** The e-mail sender when SMTP_URL is configured; in-app and robot notifications need nothing. */
+function notificationDeps(env: Readonly<Record<string, string | undefined>>) {
+  const settings = loadNotificationSettings(env);
+  return settings.smtp ? { email: createEmailSender(settings.smtp) } : {};
 }

@@ -9,6 +9,8 @@ import {
 } from '@temporalio/worker';
 import type { Db } from '../platform/db/database';
 import type { Logger } from '../platform/logger';
+import type { NotificationDeps } from '../platform/notifications/send-notification';
+import { createFlowActivities } from './activities/flow-activities';
 import { createSpaceActivities } from './activities/space-activities';
 
 const require = createRequire(import.meta.url);
@@ -21,6 +23,8 @@ export interface BatonWorkerOptions {
   readonly logger: Logger;
   /** A bundle made earlier (tests share one); bundled on demand otherwise. */
   readonly bundle?: WorkflowBundleWithSourceMap;
+  /** E-mail sender and group robot for notifications (in-app works without). */
+  readonly notifications?: Omit<NotificationDeps, 'db'>;
 }
 
 let runtimeInstalled = false;
@@ -75,7 +79,14 @@ export async function createBatonWorker(options: BatonWorkerOptions): Promise<{
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     workflowBundle: options.bundle ?? (await bundleBatonWorkflows()),
-    activities: { ...createSpaceActivities({ db: options.db }) },
+    activities: {
+      ...createSpaceActivities({ db: options.db }),
+      ...createFlowActivities({
+        db: options.db,
+        notifications: options.notifications ?? {},
+        logger: options.logger,
+      }),
+    },
   });
   return { worker, connection };
 }

@@ -6,6 +6,7 @@ import { files } from './migrations/0002-files';
 import { definitionsAudit } from './migrations/0003-definitions-audit';
 import { importJobs } from './migrations/0004-import-jobs';
 import { peopleNotifications } from './migrations/0005-people-notifications';
+import { flowState } from './migrations/0006-flow-state';
 
 /** Every platform migration, in order. Names are permanent once released. */
 export const platformMigrations: Readonly<Record<string, Migration>> = {
@@ -14,6 +15,7 @@ export const platformMigrations: Readonly<Record<string, Migration>> = {
   '0003-definitions-audit': definitionsAudit,
   '0004-import-jobs': importJobs,
   '0005-people-notifications': peopleNotifications,
+  '0006-flow-state': flowState,
 };
 
 /**

@@ -118,6 +118,33 @@ export interface NotificationsTable {
   read_at: Date | null;
 }
 
+export interface RecordFreezesTable {
+  space_id: string;
+  table_key: string;
+  record_id: string;
+  flow_key: string;
+  node: string;
+  since: Generated<Date>;
+}
+
+export interface TasksTable {
+  id: Generated<string>;
+  space_id: string;
+  table_key: string;
+  record_id: string;
+  flow_key: string | null;
+  node: string | null;
+  /** Recipient spec (`owner`, `role:supervisor`…) the task is for. */
+  assignee: string;
+  title: LocalizedText;
+  due_at: Date;
+  status: Generated<'open' | 'done' | 'cancelled'>;
+  idempotency_key: string;
+  created_at: Generated<Date>;
+  completed_at: Date | null;
+  completed_by: string | null;
+}
+
 export interface PlatformDatabase {
   'platform.spaces': SpacesTable;
   'platform.outbox': OutboxTable;
@@ -131,4 +158,6 @@ export interface PlatformDatabase {
   'platform.users': UsersTable;
   'platform.space_members': SpaceMembersTable;
   'platform.notifications': NotificationsTable;
+  'platform.record_freezes': RecordFreezesTable;
+  'platform.tasks': TasksTable;
 }

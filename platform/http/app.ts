@@ -16,6 +16,7 @@ import { createErrorHandler, notFound } from './error-handler';
 import { definitionRoutes } from './routes/definition-routes';
 import { exportRoutes } from './routes/export-routes';
 import { fileRoutes } from './routes/file-routes';
+import { flowRoutes } from './routes/flow-routes';
 import { healthRoutes } from './routes/health-routes';
 import { notificationRoutes, type NotificationRouteDeps } from './routes/notification-routes';
 import { peopleRoutes } from './routes/people-routes';
@@ -64,6 +65,7 @@ export function createApp(deps: AppDeps) {
   // Before the records routes, which would take `records/export` for a record id.
   app.route('/', exportRoutes(deps.database.db));
   app.route('/', recordRoutes(deps.database.db));
+  app.route('/', flowRoutes({ db: deps.database.db, temporal: deps.health.temporal }));
   app.route('/', importRoutes({ database: deps.database, logger: deps.logger }));
   app.route(
     '/',

@@ -14,9 +14,18 @@ export type Row = Record<string, unknown>;
 /** A value as a typed SQL parameter (explicit casts keep arrays and JSON unambiguous). */
 export function param(field: FieldDefinition, value: unknown): RawBuilder<unknown> {
   if (value === null || value === undefined) return sql`null`;
-  // postgres.js serialises a jsonb parameter itself (the server describes its type).
-  if (storageOf(field) === 'jsonb') return sql`${value}::jsonb`;
+  if (storageOf(field) === 'jsonb') return jsonParam(value);
   return sql`${value}::${sql.raw(columnType(field))}`;
+}
+
+/**
+ * A JSON value as a jsonb parameter. Sent as text and cast in SQL, so postgres.js neither guesses a
+ * type from the JS value (a bare `true` would go out as boolean) nor serialises it twice.
+ */
+export function jsonParam(value: unknown): RawBuilder<unknown> {
+  return value === null || value === undefined
+    ? sql`null`
+    : sql`${JSON.stringify(value)}::text::jsonb`;
 }
 
 export interface WriteMeta {
@@ -142,9 +151,8 @@ export async function appendAudit(
         record_id: e.recordId,
         action: e.action,
         field: e.field,
-        // postgres.js serialises jsonb parameters itself; pre-stringifying would store a string.
-        before: e.before ?? null,
-        after: e.after ?? null,
+        before: jsonParam(e.before),
+        after: jsonParam(e.after),
         actor: meta.actor,
         source: meta.source,
       })),

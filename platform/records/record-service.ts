@@ -4,6 +4,7 @@ import { sameJson } from '../../runtime/definition/diff-definitions';
 import type { Db } from '../db/database';
 import { BatonError, NotFoundError } from '../errors';
 import { checkAttachments } from './attachment-check';
+import { assertNotFrozen, enqueueFlowEvents } from './record-flows';
 import { constraintError, RecordInvalidError, StaleVersionError } from './record-errors';
 import {
   appendAudit,
@@ -58,6 +59,7 @@ export async function createRecord(
       ],
       options,
     );
+    await enqueueFlowEvents(tx, context, null, record, options.now ?? new Date());
     return inserted;
   });
   return rowToRecord(row, context.table.fields);
@@ -96,6 +98,7 @@ export async function updateRecord(
   if (issues.length > 0) throw new RecordInvalidError(issues);
   const row = await write(db, context, async (tx) => {
     const current = await lockLive(tx, context, id);
+    if (options.source !== 'flow') await assertNotFrozen(tx, context, id);
     if (current.version !== expectedVersion)
       throw new StaleVersionError(id, expectedVersion, Number(current.version));
     const before = rowToRecord(current, context.table.fields);
@@ -122,6 +125,13 @@ export async function updateRecord(
     if (audit.length === 0) return current;
     const updated = await updateRow(tx, context, id, changes, options);
     await appendAudit(tx, context, audit, options);
+    await enqueueFlowEvents(
+      tx,
+      context,
+      before,
+      rowToRecord(updated, context.table.fields),
+      options.now ?? new Date(),
+    );
     return updated;
   });
   return rowToRecord(row, context.table.fields);
@@ -139,6 +149,7 @@ export async function setRecordDeleted(
   const row = await write(db, context, async (tx) => {
     const current = await lockRow(tx, context, id);
     if (!current) throw new NotFoundError('record', id);
+    if (options.source !== 'flow') await assertNotFrozen(tx, context, id);
     if ((current.deleted_at !== null) === deleted) {
       throw new BatonError(
         'ALREADY_IN_STATE',

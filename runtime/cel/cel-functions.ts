@@ -1,4 +1,5 @@
 // Baton's CEL functions: deterministic helpers for lead rules, with zh-CN/en docs for completion.
+import { celDate } from './cel-date';
 import { EvaluationError, type Environment } from '@marcbachmann/cel-js';
 import type { LocalizedText } from '../localized-text';
 import {
@@ -213,7 +214,7 @@ const overloads: ReadonlyArray<readonly [string, Handler, string]> = [
   ],
   [
     'add_days(google.protobuf.Timestamp, int): google.protobuf.Timestamp',
-    (t: Date, n: bigint) => new Date(t.getTime() + daysOf(n) * DAY_MS),
+    (t: Date, n: bigint) => celDate(t.getTime() + daysOf(n) * DAY_MS),
     'Timestamp plus n×24 hours',
   ],
   [

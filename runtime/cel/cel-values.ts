@@ -1,4 +1,5 @@
 // Baton's JSON values <-> cel-js values: ints are BigInt, timestamps Date, durations Duration.
+import { celDate } from './cel-date';
 import { Duration, UnsignedInt } from '@marcbachmann/cel-js/evaluator';
 import type { FieldDefinition } from '../definition/field-schema';
 import { epochDayOf } from './calendar';
@@ -57,7 +58,7 @@ export function toTimestamp(value: unknown, path: string): Date {
   if (date === undefined || ms === undefined || !(ms >= minTimestamp && ms <= maxTimestamp)) {
     return fail(path, 'an ISO 8601 timestamp with offset, e.g. 2025-03-01T09:30:00+08:00', value);
   }
-  return date;
+  return celDate(ms);
 }
 
 function toInt(value: unknown, path: string): bigint {

@@ -463,6 +463,20 @@ describe('data engine through the API', () => {
     expect(back.notes).toBe("Robert'); drop table lead; --");
   });
 
+  it('describes every route in the OpenAPI document and answers oversized bodies with 413', async () => {
+    const doc = await api.expect<any>(200, 'GET', '/api/openapi.json');
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/spaces/{space}/tables/{table}/records',
+        '/api/spaces/{space}/definition/publish',
+        '/api/spaces/{space}/flows/{flow}/simulate',
+      ]),
+    );
+    const huge = await api.post<any>(records, { name: 'x'.repeat(2 * 1024 * 1024) });
+    expect(huge.status).toBe(413);
+    expect(huge.body.error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
   it('exports a definition and imports it losslessly into another space', async () => {
     const exported = await api.expect<any>(200, 'GET', '/api/spaces/meddev/definition/export');
     expect(exported).toMatchObject({ baton: 'definition', formatVersion: 1, version: 4 });

@@ -5,6 +5,7 @@ import { inject } from 'vitest';
 import type { Db } from '../../platform/db/database';
 import { createLogger } from '../../platform/logger';
 import { connectTemporalClient, type TemporalClientHandle } from '../../workflows/client';
+import type { NotificationDeps } from '../../platform/notifications/send-notification';
 import { createBatonWorker } from '../../workflows/worker';
 
 export interface TestTemporal extends TemporalClientHandle {
@@ -14,9 +15,12 @@ export interface TestTemporal extends TemporalClientHandle {
 }
 
 /** Connects to the shared dev server and runs a Baton worker against `db`. */
-export async function startTestTemporal(db: Db): Promise<TestTemporal> {
+export async function startTestTemporal(
+  db: Db,
+  options: { notifications?: Omit<NotificationDeps, 'db'>; taskQueue?: string } = {},
+): Promise<TestTemporal> {
   const address = inject('temporalAddress');
-  const taskQueue = `test-${randomBytes(6).toString('hex')}`;
+  const taskQueue = options.taskQueue ?? `test-${randomBytes(6).toString('hex')}`;
   const logger = createLogger('error');
   const handle = await connectTemporalClient(address, 'default');
   const { worker, connection } = await createBatonWorker({
@@ -25,6 +29,7 @@ export async function startTestTemporal(db: Db): Promise<TestTemporal> {
     taskQueue,
     db,
     logger,
+    notifications: options.notifications,
   });
   const running = worker.run();
   return {

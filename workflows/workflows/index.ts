@@ -1,2 +1,3 @@
 // Every workflow the Baton worker registers; the SDK bundles this file for its sandbox.
+export { flowInterpreterWorkflow } from './flow-interpreter';
 export { spaceLifecycleWorkflow } from './space-lifecycle';

@@ -54,7 +54,11 @@ const listQuerySchema = z.object({
 });
 const queryBodySchema = z
   .object({
-    filter: recordFilterSchema.optional(),
+    // Checked against recordFilterSchema in the handler: the OpenAPI generator cannot walk a
+    // recursive zod schema.
+    filter: z.record(z.string(), z.unknown()).optional().openapi({
+      description: 'RecordFilter: {field, op, value} | {and: [...]} | {or: [...]} | {not: ...}',
+    }),
     q: z.string().max(200).optional(),
     sort: z.array(z.string().max(64)).max(3).optional(),
     limit: z.number().int().min(1).max(500).default(50),
@@ -206,7 +210,7 @@ export function recordRoutes(db: Db) {
     .openapi(routes.query, async (c) => {
       const body = c.req.valid('json');
       const query: ListQuery = {
-        filter: body.filter,
+        filter: body.filter === undefined ? undefined : checkFilter(body.filter),
         search: body.q,
         sort: body.sort,
         limit: body.limit,
@@ -277,6 +281,10 @@ function parseFilter(text: string) {
   } catch {
     throw new QueryInvalidError('filter is not valid JSON');
   }
+  return checkFilter(parsed);
+}
+
+function checkFilter(parsed: unknown) {
   const result = recordFilterSchema.safeParse(parsed);
   if (!result.success) {
     throw new QueryInvalidError(

@@ -1,0 +1,109 @@
+// Hands record changes to flows through the outbox, in the transaction that makes the change.
+import { compileCel, type CompiledCel } from '../../runtime/cel/compile-cel';
+import type { FlowDefinition } from '../../runtime/flows/flow-schema';
+import { defaultCnCalendar } from '../../runtime/time/cn-holidays';
+import { flowWorkflowId, flowWorkflowType, type FlowStart } from '../../workflows/flow-start';
+import { outboxEventSignalName } from '../../workflows/shared';
+import { BatonError } from '../errors';
+import { enqueueOutbox } from '../outbox/outbox-repository';
+import type { Tx } from './record-repository';
+import type { RecordJson } from './record-values';
+import type { TableContext } from './table-context';
+
+const conditions = new WeakMap<FlowDefinition, CompiledCel | null>();
+
+function flowsOf(context: TableContext): FlowDefinition[] {
+  return (context.definition.flows ?? []).filter((f) => f.table === context.table.key);
+}
+
+function updateCondition(context: TableContext, flow: FlowDefinition): CompiledCel | null {
+  if (flow.trigger.on !== 'record.updated' || !flow.trigger.when) return null;
+  if (!conditions.has(flow)) {
+    const compiled = compileCel(
+      flow.trigger.when,
+      { record: context.table.fields, old: true },
+      { expect: 'bool' },
+    );
+    // Publish type-checked it; a failure here means a corrupted version.
+    if (!compiled.ok) throw new Error(`flow ${flow.key} trigger does not compile`);
+    conditions.set(flow, compiled.value);
+  }
+  return conditions.get(flow) ?? null;
+}
+
+function startArgs(context: TableContext, flow: FlowDefinition, record: RecordJson): FlowStart {
+  const workflowId = flowWorkflowId(context.space.key, flow.key, String(record.id));
+  return {
+    spaceId: context.space.id,
+    spaceKey: context.space.key,
+    tableKey: context.table.key,
+    recordId: String(record.id),
+    flowKey: flow.key,
+    keyPrefix: `${workflowId}@${String(record.version)}`,
+    definitionVersion: context.version,
+    flow,
+    fields: context.table.fields,
+    // The zh-CN working calendar until spaces configure their own.
+    calendar: defaultCnCalendar(),
+    record,
+  };
+}
+
+/**
+ * Writes the outbox entries for a created or updated record: signal-with-start for flows whose
+ * trigger matches (the execution pins this definition version), a plain signal for the rest so
+ * running executions see the change.
+ */
+export async function enqueueFlowEvents(
+  tx: Tx,
+  context: TableContext,
+  before: RecordJson | null,
+  after: RecordJson,
+  now: Date,
+): Promise<void> {
+  for (const flow of flowsOf(context)) {
+    const workflowId = flowWorkflowId(context.space.key, flow.key, String(after.id));
+    const topic = before === null ? 'record.created' : 'record.updated';
+    let starts = false;
+    if (before === null) starts = flow.trigger.on === 'record.created';
+    else if (flow.trigger.on === 'record.updated') {
+      const condition = updateCondition(context, flow);
+      const result = condition?.evaluate({ record: after, old: before, now });
+      starts = condition === null || (result?.ok === true && result.value === true);
+    }
+    if (before === null && !starts) continue;
+    await enqueueOutbox(tx, {
+      topic,
+      workflowType: flowWorkflowType,
+      workflowId,
+      signalName: outboxEventSignalName,
+      payload: { record: after },
+      ...(starts
+        ? { workflowArgs: [startArgs(context, flow, after)], start: true }
+        : { start: false }),
+    });
+  }
+}
+
+/** 409 while a handover of a running flow holds the record; flows themselves may still write. */
+export async function assertNotFrozen(
+  tx: Tx,
+  context: TableContext,
+  recordId: string,
+): Promise<void> {
+  const freeze = await tx
+    .selectFrom('platform.record_freezes')
+    .select(['flow_key', 'node', 'since'])
+    .where('space_id', '=', context.space.id)
+    .where('table_key', '=', context.table.key)
+    .where('record_id', '=', recordId)
+    .executeTakeFirst();
+  if (freeze) {
+    throw new BatonError(
+      'HANDOVER_PENDING',
+      409,
+      `the record is frozen until the handover "${freeze.node}" of flow "${freeze.flow_key}" gets a verdict`,
+      { flow: freeze.flow_key, node: freeze.node, since: freeze.since.toISOString() },
+    );
+  }
+}
