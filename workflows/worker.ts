@@ -11,6 +11,7 @@ import type { Db } from '../platform/db/database';
 import type { Logger } from '../platform/logger';
 import type { NotificationDeps } from '../platform/notifications/send-notification';
 import { createFlowActivities } from './activities/flow-activities';
+import { createRuleActivities } from './activities/rule-activities';
 import { createSpaceActivities } from './activities/space-activities';
 
 const require = createRequire(import.meta.url);
@@ -81,6 +82,11 @@ export async function createBatonWorker(options: BatonWorkerOptions): Promise<{
     workflowBundle: options.bundle ?? (await bundleBatonWorkflows()),
     activities: {
       ...createSpaceActivities({ db: options.db }),
+      ...createRuleActivities({
+        db: options.db,
+        notifications: options.notifications ?? {},
+        logger: options.logger,
+      }),
       ...createFlowActivities({
         db: options.db,
         notifications: options.notifications ?? {},

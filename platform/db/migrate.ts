@@ -7,6 +7,7 @@ import { definitionsAudit } from './migrations/0003-definitions-audit';
 import { importJobs } from './migrations/0004-import-jobs';
 import { peopleNotifications } from './migrations/0005-people-notifications';
 import { flowState } from './migrations/0006-flow-state';
+import { rulesState } from './migrations/0007-rules-state';
 
 /** Every platform migration, in order. Names are permanent once released. */
 export const platformMigrations: Readonly<Record<string, Migration>> = {
@@ -16,6 +17,7 @@ export const platformMigrations: Readonly<Record<string, Migration>> = {
   '0004-import-jobs': importJobs,
   '0005-people-notifications': peopleNotifications,
   '0006-flow-state': flowState,
+  '0007-rules-state': rulesState,
 };
 
 /**

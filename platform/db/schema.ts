@@ -145,6 +145,43 @@ export interface TasksTable {
   completed_by: string | null;
 }
 
+export interface DedupeKeysTable {
+  space_id: string;
+  table_key: string;
+  rule_key: string;
+  key: string;
+  record_id: string;
+  created_at: Generated<Date>;
+}
+
+export interface AssignmentStateTable {
+  space_id: string;
+  rule_key: string;
+  user_id: string;
+  last_assigned_at: Date | null;
+  assigned_count: Generated<number>;
+}
+
+export interface BehaviourEventsTable {
+  id: ColumnType<string, never, never>;
+  space_id: string;
+  table_key: string;
+  record_id: string;
+  type: string;
+  at: Date;
+  payload: unknown;
+  idempotency_key: string | null;
+}
+
+export interface IntakeDeliveriesTable {
+  space_id: string;
+  source: string;
+  idempotency_key: string;
+  status: number;
+  response: unknown;
+  created_at: Generated<Date>;
+}
+
 export interface PlatformDatabase {
   'platform.spaces': SpacesTable;
   'platform.outbox': OutboxTable;
@@ -160,4 +197,8 @@ export interface PlatformDatabase {
   'platform.notifications': NotificationsTable;
   'platform.record_freezes': RecordFreezesTable;
   'platform.tasks': TasksTable;
+  'platform.dedupe_keys': DedupeKeysTable;
+  'platform.assignment_state': AssignmentStateTable;
+  'platform.behaviour_events': BehaviourEventsTable;
+  'platform.intake_deliveries': IntakeDeliveriesTable;
 }

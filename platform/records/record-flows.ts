@@ -107,3 +107,23 @@ export async function assertNotFrozen(
     );
   }
 }
+
+/** Starts a flow for a record on behalf of a rule (e.g. a score threshold's `startFlow`). */
+export async function enqueueFlowStart(
+  tx: Tx,
+  context: TableContext,
+  flowKey: string,
+  record: RecordJson,
+): Promise<void> {
+  const flow = flowsOf(context).find((f) => f.key === flowKey);
+  if (!flow) return;
+  await enqueueOutbox(tx, {
+    topic: 'rules.start_flow',
+    workflowType: flowWorkflowType,
+    workflowId: flowWorkflowId(context.space.key, flow.key, String(record.id)),
+    signalName: outboxEventSignalName,
+    payload: { record },
+    workflowArgs: [startArgs(context, flow, record)],
+    start: true,
+  });
+}

@@ -21,6 +21,9 @@ import {
 import { validateWith, type FieldIssue } from './record-validator';
 import { rowToRecord, type RecordJson } from './record-values';
 import { applyTableRules } from './table-rules';
+import { enqueueRuleActions } from './rule-actions-outbox';
+import { rulesOf, runPipeline, type RuleOutcome } from './rule-pipeline';
+import { runRulePipeline } from '../../runtime/rules/pipeline';
 import type { TableContext } from './table-context';
 
 export interface RecordWriteOptions extends WriteMeta {
@@ -29,7 +32,9 @@ export interface RecordWriteOptions extends WriteMeta {
 }
 
 /**
- * Creates a record. Refusals (400 with every field problem) leave nothing written.
+ * Creates a record through the whole pipeline: structure check, rules (normalize → dedupe → tag →
+ * score → assign), computed values and CEL validations, then insert + audit + outbox in one
+ * transaction. Refusals (400 with every field problem, 409 for a blocked duplicate) leave nothing.
  * @example await createRecord(db, context, { name: '张三', phone: '13800138000' }, { actor: null, source: 'api' })
  */
 export async function createRecord(
@@ -38,12 +43,28 @@ export async function createRecord(
   input: unknown,
   options: RecordWriteOptions,
 ): Promise<RecordJson> {
-  const ruled = prepareCreate(context, input, options.now ?? new Date());
-  if (!ruled.ok) throw new RecordInvalidError(ruled.issues);
-  const fileIssues = await checkAttachments(db, context, ruled.values);
-  if (fileIssues.length > 0) throw new RecordInvalidError(fileIssues);
-  const row = await write(db, context, async (tx) => {
-    const inserted = await insertRow(tx, context, ruled.values, options);
+  return (await createRecordDetailed(db, context, input, options)).record;
+}
+
+/** `createRecord`, also answering what the rules decided (dedupe, tags, scores, owner). */
+export async function createRecordDetailed(
+  db: Db,
+  context: TableContext,
+  input: unknown,
+  options: RecordWriteOptions,
+): Promise<{ record: RecordJson; outcome: RuleOutcome }> {
+  const now = options.now ?? new Date();
+  const issues = validateWith(context.validators.create, input);
+  if (issues.length > 0) throw new RecordInvalidError(issues);
+  return write(db, context, async (tx) => {
+    const run = await runPipeline(tx, context, withDefaults(context, input as RecordJson), {
+      previous: null,
+      now,
+    });
+    const values = finalValues(context, run.values, now);
+    const fileIssues = await checkAttachments(tx, context, values);
+    if (fileIssues.length > 0) throw new RecordInvalidError(fileIssues);
+    const inserted = await insertRow(tx, context, values, options);
     const record = rowToRecord(inserted, context.table.fields);
     await appendAudit(
       tx,
@@ -59,15 +80,17 @@ export async function createRecord(
       ],
       options,
     );
-    await enqueueFlowEvents(tx, context, null, record, options.now ?? new Date());
-    return inserted;
+    await run.afterWrite(tx, String(inserted.id));
+    await enqueueFlowEvents(tx, context, null, record, now);
+    await enqueueRuleActions(tx, context, record, run.outcome);
+    return { record, outcome: run.outcome };
   });
-  return rowToRecord(row, context.table.fields);
 }
 
 /**
- * Everything a create does before storage, shared by the API, forms and imports: JSON Schema
- * validation, defaults, computed values and CEL validation rules.
+ * What a create does before storage without the database: JSON Schema validation, defaults, the
+ * pure rule steps (normalize, tag, score), computed values and CEL validations. Imports use it;
+ * dedupe and assignment need the database and run in `createRecord`.
  */
 export function prepareCreate(
   context: TableContext,
@@ -76,15 +99,39 @@ export function prepareCreate(
 ): { ok: true; values: RecordJson } | { ok: false; issues: FieldIssue[] } {
   const issues = validateWith(context.validators.create, input);
   if (issues.length > 0) return { ok: false, issues };
-  const ruled = applyTableRules(context, withDefaults(context, input as RecordJson), now);
-  return ruled.issues.length > 0
-    ? { ok: false, issues: ruled.issues }
-    : { ok: true, values: ruled.values };
+  const piped = runRulePipeline(
+    rulesOf(context),
+    context.table.key,
+    withDefaults(context, input as RecordJson),
+    { now },
+  );
+  try {
+    return { ok: true, values: finalValues(context, piped.record, now) };
+  } catch (error) {
+    if (error instanceof RecordInvalidError) return { ok: false, issues: [...error.issues] };
+    throw error;
+  }
+}
+
+/** Computed values and CEL validations on what the rules produced, then the schema once more. */
+function finalValues(context: TableContext, values: RecordJson, now: Date): RecordJson {
+  const ruled = applyTableRules(context, values, now);
+  if (ruled.issues.length > 0) throw new RecordInvalidError(ruled.issues);
+  const writableValues = Object.fromEntries(
+    Object.entries(ruled.values).filter(([key]) => {
+      const field = context.fields.get(key);
+      return key === 'owner' || key === 'stage' || (field !== undefined && !isReadOnlyField(field));
+    }),
+  );
+  const issues = validateWith(context.validators.create, stripNulls(writableValues));
+  if (issues.length > 0) throw new RecordInvalidError(issues);
+  return ruled.values;
 }
 
 /**
- * Applies a partial update if the record is still at `expectedVersion` (409 otherwise). Only changed
- * fields are written and audited; an update that changes nothing keeps the version.
+ * Applies a partial update if the record is still at `expectedVersion` (409 otherwise). Rules run
+ * again (normalize, tag, score; gates on a stage move); only changed fields are written and
+ * audited, and an update that changes nothing keeps the version.
  */
 export async function updateRecord(
   db: Db,
@@ -94,24 +141,25 @@ export async function updateRecord(
   expectedVersion: number,
   options: RecordWriteOptions,
 ): Promise<RecordJson> {
+  const now = options.now ?? new Date();
   const issues = validateWith(context.validators.patch, patch);
   if (issues.length > 0) throw new RecordInvalidError(issues);
   const row = await write(db, context, async (tx) => {
     const current = await lockLive(tx, context, id);
     if (options.source !== 'flow') await assertNotFrozen(tx, context, id);
-    if (current.version !== expectedVersion)
+    if (current.version !== expectedVersion) {
       throw new StaleVersionError(id, expectedVersion, Number(current.version));
+    }
     const before = rowToRecord(current, context.table.fields);
     const merged = { ...writable(context, before), ...(patch as RecordJson) };
-    const mergedIssues = validateWith(context.validators.create, stripNulls(merged));
-    if (mergedIssues.length > 0) throw new RecordInvalidError(mergedIssues);
-    const ruled = applyTableRules(context, merged, options.now ?? new Date());
-    if (ruled.issues.length > 0) throw new RecordInvalidError(ruled.issues);
+    const run = await runPipeline(tx, context, merged, { previous: before, now });
+    const values = finalValues(context, run.values, now);
     const fileIssues = await checkAttachments(tx, context, patch as RecordJson);
     if (fileIssues.length > 0) throw new RecordInvalidError(fileIssues);
     const changes: Row = {};
     const audit: AuditEntry[] = [];
-    for (const [key, value] of Object.entries(ruled.values)) {
+    for (const [key, value] of Object.entries(values)) {
+      if (key !== 'owner' && key !== 'stage' && !context.fields.has(key)) continue;
       if (sameJson(before[key] ?? null, value ?? null)) continue;
       changes[key] = value;
       audit.push({
@@ -125,13 +173,9 @@ export async function updateRecord(
     if (audit.length === 0) return current;
     const updated = await updateRow(tx, context, id, changes, options);
     await appendAudit(tx, context, audit, options);
-    await enqueueFlowEvents(
-      tx,
-      context,
-      before,
-      rowToRecord(updated, context.table.fields),
-      options.now ?? new Date(),
-    );
+    const after = rowToRecord(updated, context.table.fields);
+    await enqueueFlowEvents(tx, context, before, after, now);
+    await enqueueRuleActions(tx, context, after, run.outcome);
     return updated;
   });
   return rowToRecord(row, context.table.fields);

@@ -1,3 +1,4 @@
 // Every workflow the Baton worker registers; the SDK bundles this file for its sandbox.
 export { flowInterpreterWorkflow } from './flow-interpreter';
+export { ruleActionsWorkflow } from './rule-actions';
 export { spaceLifecycleWorkflow } from './space-lifecycle';

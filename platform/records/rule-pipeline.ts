@@ -1,0 +1,290 @@
+// The rule pipeline inside the write transaction: normalize → dedupe → tag → score → assign → gate.
+// Pure decisions come from runtime/rules; this module supplies the data and holds the locks.
+import { sql } from 'kysely';
+import {
+  chooseAssignee,
+  type AssignmentCandidate,
+  type AssignmentDecision,
+  type CompiledAssignmentRule,
+} from '../../runtime/rules/assignment';
+import { compileRulesOrThrow, type CompiledRules } from '../../runtime/rules/compile-rules';
+import type { DedupeOutcome } from '../../runtime/rules/dedupe';
+import { checkGate } from '../../runtime/rules/gate';
+import { dedupeKeysFor, resolveDedupe, runRulePipeline } from '../../runtime/rules/pipeline';
+import type { ScoreEvent, ThresholdFiring } from '../../runtime/rules/scorecard';
+import { BatonError } from '../errors';
+import type { Row, Tx } from './record-repository';
+import type { RecordJson } from './record-values';
+import type { TableContext } from './table-context';
+
+export interface RuleOutcome {
+  readonly dedupe: DedupeOutcome;
+  readonly tags: readonly string[];
+  readonly scores: ReadonlyArray<{
+    readonly card: string;
+    readonly score: number;
+    readonly band: string | null;
+  }>;
+  readonly owner: string | null;
+  readonly assignment: AssignmentDecision | null;
+  readonly firings: readonly ThresholdFiring[];
+}
+
+export interface PipelineRun {
+  readonly values: RecordJson;
+  readonly outcome: RuleOutcome;
+  /** Bookkeeping after the insert: dedupe keys and the rotation state of the chosen rep. */
+  afterWrite(tx: Tx, recordId: string): Promise<void>;
+}
+
+/** A stage move refused: every missing requirement is listed. */
+export class GateBlockedError extends BatonError {
+  constructor(
+    to: string,
+    missing: ReadonlyArray<{ readonly message: { readonly 'zh-CN': string; readonly en: string } }>,
+  ) {
+    super(
+      'GATE_BLOCKED',
+      409,
+      `cannot move to stage "${to}": ${missing.map((m) => m.message.en).join('; ')}`,
+      { to, missing },
+    );
+  }
+}
+
+export function rulesOf(context: TableContext): CompiledRules {
+  return compileRulesOrThrow(context.definition);
+}
+
+/**
+ * Runs the rules on a record about to be written. On create (`previous` null) dedupe looks for an
+ * earlier record with the same keys — under a transaction lock per key, so parallel intakes of one
+ * lead cannot both be "new" — and assignment picks a rep when nobody owns the record yet, under row
+ * locks on the candidates, so parallel assignments never push a rep over capacity.
+ */
+export async function runPipeline(
+  tx: Tx,
+  context: TableContext,
+  input: RecordJson,
+  options: { readonly previous: RecordJson | null; readonly now: Date },
+): Promise<PipelineRun> {
+  const rules = rulesOf(context);
+  const table = context.table.key;
+  const tableRules = rules.forTable(table);
+  const creating = options.previous === null;
+
+  const lookups = creating ? dedupeKeysFor(rules, table, input, options.now) : [];
+  const found = [];
+  for (const lookup of lookups) {
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`${context.space.id}:${table}:${lookup.rule}:${lookup.key}`}, 0))`.execute(
+      tx,
+    );
+    const match = await sql<{ id: string; owner: string | null }>`
+      select r.id, r.owner from platform.dedupe_keys k
+      join ${sql.raw(context.ref)} r on r.id = k.record_id and r.deleted_at is null
+      where k.space_id = ${context.space.id} and k.table_key = ${table} and k.rule_key = ${lookup.rule}
+        and k.key = ${lookup.key} and k.created_at >= ${lookup.since}::timestamptz
+      order by k.created_at limit 1`.execute(tx);
+    found.push({ rule: lookup.rule, match: match.rows[0] ?? null });
+  }
+  const dedupe = resolveDedupe(rules, table, found);
+  if (dedupe.kind === 'blocked') {
+    throw new BatonError('DUPLICATE_BLOCKED', 409, dedupe.message.en, {
+      original: dedupe.original,
+      message: dedupe.message,
+      rule: dedupe.rule,
+    });
+  }
+
+  const events =
+    tableRules.eventTypes.length > 0 && !creating
+      ? await loadEvents(tx, context, String(options.previous?.id))
+      : [];
+  const result = runRulePipeline(rules, table, input, {
+    now: options.now,
+    previous: options.previous,
+    events,
+    dedupe,
+  });
+  const values: Record<string, unknown> = { ...result.record };
+  let owner = (values.owner as string | null | undefined) ?? result.owner ?? null;
+  if (result.owner && !values.owner) values.owner = result.owner;
+
+  let assignment: AssignmentDecision | null = null;
+  const rule = tableRules.assignment[0];
+  if (creating && !owner && rule && dedupe.kind !== 'returning') {
+    assignment = await assign(tx, context, rule, values, options.now);
+    if (assignment.kind === 'user') {
+      owner = assignment.userId;
+      values.owner = owner;
+    }
+  }
+
+  if (
+    !creating &&
+    options.previous &&
+    values.stage !== undefined &&
+    values.stage !== options.previous.stage &&
+    typeof values.stage === 'string'
+  ) {
+    const facts = await gateFacts(tx, context, values, String(options.previous.id));
+    const gate = checkGate(
+      tableRules.gates,
+      table,
+      (options.previous.stage as string | null) ?? null,
+      values.stage,
+      values,
+      { now: options.now, ...facts },
+    );
+    if (!gate.ok) throw new GateBlockedError(values.stage, gate.missing);
+  }
+
+  const decision = assignment;
+  return {
+    values,
+    outcome: {
+      dedupe,
+      tags: tableRules.tagsField
+        ? ((values[tableRules.tagsField] as string[] | undefined) ?? [])
+        : [],
+      scores: result.scores.map((s) => ({ card: s.card, score: s.score, band: s.band })),
+      owner,
+      assignment,
+      firings: result.firings,
+    },
+    async afterWrite(writeTx, recordId) {
+      for (const lookup of lookups) {
+        await writeTx
+          .insertInto('platform.dedupe_keys')
+          .values({
+            space_id: context.space.id,
+            table_key: table,
+            rule_key: lookup.rule,
+            key: lookup.key,
+            record_id: recordId,
+          })
+          .execute();
+      }
+      if (decision?.kind === 'user') {
+        await writeTx
+          .insertInto('platform.assignment_state')
+          .values({
+            space_id: context.space.id,
+            rule_key: decision.rule,
+            user_id: decision.userId,
+            last_assigned_at: new Date(decision.assignedAt),
+            assigned_count: 1,
+          })
+          .onConflict((oc) =>
+            oc.columns(['space_id', 'rule_key', 'user_id']).doUpdateSet((eb) => ({
+              last_assigned_at: new Date(decision.assignedAt),
+              assigned_count: eb('platform.assignment_state.assigned_count', '+', 1),
+            })),
+          )
+          .execute();
+      }
+    },
+  };
+}
+
+async function assign(
+  tx: Tx,
+  context: TableContext,
+  rule: CompiledAssignmentRule,
+  record: RecordJson,
+  now: Date,
+): Promise<AssignmentDecision> {
+  // Lock every active member in id order: concurrent assignments queue here instead of racing.
+  const members = await sql<Row>`
+    select u.id, u.email, u.display_name, u.province, u.city, u.product_lines, u.attributes, u.away, u.on_shift, m.roles
+    from platform.space_members m join platform.users u on u.id = m.user_id
+    where m.space_id = ${context.space.id} and u.active
+    order by u.id for update of u`.execute(tx);
+  const ids = members.rows.map((m) => String(m.id));
+  if (ids.length === 0) return chooseAssignee(rule, record, [], now);
+  const capacity = rule.rule.entries.find((e) => e.capacity)?.capacity;
+  const closed =
+    capacity && 'closedStages' in capacity
+      ? ((capacity.closedStages as string[] | undefined) ?? [])
+      : [];
+  const counts = await sql<{ owner: string; n: string }>`
+    select owner, count(*) as n from ${sql.raw(context.ref)}
+    where deleted_at is null and owner = any(${ids}::uuid[])
+      and (stage is null or not (stage = any(${closed}::text[])))
+    group by owner`.execute(tx);
+  const state = await tx
+    .selectFrom('platform.assignment_state')
+    .select(['user_id', 'last_assigned_at', 'assigned_count'])
+    .where('space_id', '=', context.space.id)
+    .where('rule_key', '=', rule.key)
+    .execute();
+  const openBy = new Map(counts.rows.map((r) => [r.owner, Number(r.n)]));
+  const stateBy = new Map(state.map((s) => [s.user_id, s]));
+  const candidates: AssignmentCandidate[] = members.rows.map((m) => {
+    const attributes = (m.attributes ?? {}) as Record<string, unknown>;
+    return {
+      id: String(m.id),
+      attributes: {
+        ...attributes,
+        id: m.id,
+        email: m.email,
+        name: m.display_name,
+        region: { province: m.province ?? null, city: m.city ?? null },
+        province: m.province ?? null,
+        city: m.city ?? null,
+        product_lines: m.product_lines ?? [],
+        roles: m.roles ?? [],
+      },
+      away: m.away === true,
+      onShift: m.on_shift !== false,
+      openCount: openBy.get(String(m.id)) ?? 0,
+      lastAssignedAt: stateBy.get(String(m.id))?.last_assigned_at ?? null,
+      assignedCount: stateBy.get(String(m.id))?.assigned_count ?? 0,
+      weight: typeof attributes.weight === 'number' ? attributes.weight : 1,
+    };
+  });
+  return chooseAssignee(rule, record, candidates, now);
+}
+
+async function loadEvents(tx: Tx, context: TableContext, recordId: string): Promise<ScoreEvent[]> {
+  const rows = await tx
+    .selectFrom('platform.behaviour_events')
+    .select(['type', 'at', 'payload'])
+    .where('space_id', '=', context.space.id)
+    .where('table_key', '=', context.table.key)
+    .where('record_id', '=', recordId)
+    .orderBy('at')
+    .limit(10_000)
+    .execute();
+  return rows.map((r) => ({
+    type: r.type,
+    at: r.at.toISOString(),
+    payload: (r.payload ?? {}) as Record<string, unknown>,
+  }));
+}
+
+async function gateFacts(tx: Tx, context: TableContext, record: RecordJson, recordId: string) {
+  const fileIds = context.table.fields
+    .filter((f) => f.type === 'attachments')
+    .flatMap((f) => (Array.isArray(record[f.key]) ? (record[f.key] as string[]) : []));
+  const files =
+    fileIds.length === 0
+      ? []
+      : await tx
+          .selectFrom('platform.files')
+          .select(['id', 'mime_type'])
+          .where('id', 'in', fileIds)
+          .execute();
+  const tasks = await tx
+    .selectFrom('platform.tasks')
+    .select(['node', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('space_id', '=', context.space.id)
+    .where('record_id', '=', recordId)
+    .where('status', '=', 'done')
+    .groupBy('node')
+    .execute();
+  return {
+    fileMimes: Object.fromEntries(files.map((f) => [f.id, f.mime_type])),
+    completed: Object.fromEntries(tasks.map((t) => [t.node ?? 'task', Number(t.n)])),
+  };
+}
