@@ -161,7 +161,9 @@ export async function runPipeline(
             table_key: table,
             rule_key: lookup.rule,
             key: lookup.key,
-            record_id: recordId,
+            // A returning lead renews the key for its original, so every later match (and the
+            // window, counted from the latest contact) leads back to the first record.
+            record_id: dedupe.kind === 'returning' || dedupe.kind === 'flagged' ? dedupe.original : recordId,
           })
           .execute();
       }
