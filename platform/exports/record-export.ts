@@ -37,6 +37,10 @@ export async function exportRecords(
   let done = false;
   const nextPage = async () => {
     const page = await listRecords(db, context, { ...request.query, limit, cursor });
+    // A cursor that does not move would stream the same page for ever.
+    if (page.nextCursor !== null && page.nextCursor === cursor) {
+      throw new Error('export cursor did not advance; stopping instead of repeating rows');
+    }
     cursor = page.nextCursor ?? undefined;
     done = page.nextCursor === null;
     const records = await expandRecords(db, context, page.records, relations);

@@ -10,7 +10,7 @@ import { text, type RowIssue } from './import-errors';
 import type { CompiledMapping } from './import-mapping';
 import type { DedupeOptions } from './import-options';
 import { prepareUpdate } from './prepare-update';
-import { findMatches, matchKey } from './record-matcher';
+import { findMatches, frozenRecords, matchKey } from './record-matcher';
 import { rowIssues, type PreparedRow } from './row-preparation';
 
 export interface BatchCounts {
@@ -65,6 +65,14 @@ export async function writeBatch(
         dedupe.onMatch === 'update',
       )
     : new Map<string, RecordJson[]>();
+  const frozen =
+    dedupe?.onMatch === 'update'
+      ? await frozenRecords(
+          conn,
+          context,
+          [...matches.values()].flat().map((r) => String(r.id)),
+        )
+      : new Set<string>();
 
   const creates: Pending[] = [];
   const entries = new Map<string, Entry>();
@@ -81,13 +89,17 @@ export async function writeBatch(
         fail([ambiguous(r.row, keys, found.length)]);
         continue;
       }
+      if (dedupe?.onMatch === 'update' && frozen.has(String(found[0]!.id))) {
+        fail([handoverPending(r.row, keys)]);
+        continue;
+      }
       entry = { kind: 'existing', original: found[0]!, current: found[0]!, row: r.row };
       entries.set(key!, entry);
     }
     if (!entry) {
       if (!r.create!.ok) fail(rowIssues(r.row, r.create!.issues, mapping));
       else {
-        creates.push({ row: r.row, input: r.input, values: r.create!.values });
+        creates.push({ row: r.row, input: r.input, values: r.create!.values, line: r.line });
         if (key !== undefined) entries.set(key, { kind: 'new', index: creates.length - 1 });
         outcome.created++;
       }
@@ -156,6 +168,19 @@ function ambiguous(row: number, keys: readonly string[], count: number): RowIssu
     message: text(
       `按 ${keys.join('+')} 匹配到 ${count} 条已有记录，无法确定更新哪一条`,
       `${count} existing records match on ${keys.join('+')}; cannot tell which to update`,
+    ),
+  };
+}
+
+function handoverPending(row: number, keys: readonly string[]): RowIssue {
+  return {
+    row,
+    column: null,
+    field: keys[0] ?? null,
+    code: 'HANDOVER_PENDING',
+    message: text(
+      '匹配到的记录正在交接，等待处理结果前不能修改',
+      'the matching record is frozen until its pending handover gets a verdict',
     ),
   };
 }

@@ -13,6 +13,8 @@ import { importColumns, snapshotSql } from './import-columns';
 export interface PreparedCreate {
   readonly row: number;
   readonly values: RecordJson;
+  /** The staging COPY line, when the preparation already wrote it (see `stagingLine`). */
+  readonly line?: string;
 }
 
 export interface WriteResult {
@@ -21,6 +23,13 @@ export interface WriteResult {
 }
 
 const stage = 'pg_temp.baton_import_stage';
+
+/**
+ * The timestamp imported rows carry: the transaction's, cut to milliseconds. A batch shares one
+ * instant, and list cursors hold timestamps as JavaScript dates (milliseconds): with microseconds
+ * the keyset condition `created_at = <cursor>` would never hold and pages would repeat.
+ */
+export const importClock = "date_trunc('milliseconds', now())";
 
 /** Creates the session's staging table (once per job connection). */
 export async function createCreateStage(conn: postgres.Sql, context: TableContext): Promise<void> {
@@ -48,12 +57,7 @@ export async function insertBatch(
     conn,
     `copy ${stage} (row_no, ${columns.map((c) => c.ref).join(', ')}) from stdin`,
     (function* () {
-      for (const c of creates) {
-        yield copyLine([
-          String(c.row),
-          ...columns.map((col) => columnText(col.storage, c.values[col.key])),
-        ]);
-      }
+      for (const c of creates) yield c.line ?? stagingLine(context, c.row, c.values);
     })(),
   );
   const issues = await uniqueConflicts(conn, context);
@@ -74,6 +78,17 @@ export async function insertBatch(
   }
 }
 
+/**
+ * A prepared record as a line of the staging table's COPY. Compact: a batch waiting for its turn
+ * to load holds one string per row instead of the values' objects.
+ */
+export function stagingLine(context: TableContext, row: number, values: RecordJson): string {
+  return copyLine([
+    String(row),
+    ...importColumns(context).map((col) => columnText(col.storage, values[col.key])),
+  ]);
+}
+
 /** Inserts what the staging table holds (or one row of it) and audits each record in one statement. */
 function insertSql(context: TableContext, where: string): string {
   const refs = importColumns(context)
@@ -83,8 +98,9 @@ function insertSql(context: TableContext, where: string): string {
   const table = context.table.key.replaceAll("'", "''");
   return `
     with ins as (
-      insert into ${context.ref} (${refs}, created_by, updated_by)
-      select ${refs}, $1::uuid, $1::uuid from ${stage} ${where} order by row_no
+      insert into ${context.ref} (${refs}, created_by, updated_by, created_at, updated_at)
+      select ${refs}, $1::uuid, $1::uuid, ${importClock}, ${importClock}
+      from ${stage} ${where} order by row_no
       returning *
     ), audit as (
       insert into platform.audit_log (space_id, table_key, record_id, action, field, before, after, actor, source)

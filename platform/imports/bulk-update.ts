@@ -3,7 +3,7 @@ import type postgres from 'postgres';
 import { constraintError } from '../records/record-errors';
 import type { RecordJson } from '../records/record-values';
 import type { TableContext } from '../records/table-context';
-import { issuesOf, type WriteResult } from './bulk-insert';
+import { importClock, issuesOf, type WriteResult } from './bulk-insert';
 import { columnText, copyLine, copyLines } from './copy-text';
 import { importColumns } from './import-columns';
 
@@ -91,7 +91,7 @@ function updateSql(context: TableContext, refs: readonly string[], where: string
   });
   return `
     update ${context.ref} t
-    set version = t.version + 1, updated_at = now(), updated_by = $1::uuid, ${sets.join(', ')}
+    set version = t.version + 1, updated_at = ${importClock}, updated_by = $1::uuid, ${sets.join(', ')}
     from ${stage} u where t.id = u.id ${where}`;
 }
 

@@ -79,6 +79,9 @@ export async function saveProgress(
   status?: ImportJobStatus,
   failure?: LocalizedText,
 ): Promise<void> {
+  // Decided before the first await: two loading lanes may report at the same time.
+  const kept = Math.max(0, maxJobErrors - (progress.errorCount - newErrors.length));
+  const head = JSON.stringify(newErrors.slice(0, kept));
   if (newErrors.length > 0) {
     await copyLines(
       client,
@@ -88,8 +91,6 @@ export async function saveProgress(
       ),
     );
   }
-  const kept = Math.max(0, maxJobErrors - (progress.errorCount - newErrors.length));
-  const head = JSON.stringify(newErrors.slice(0, kept));
   const finished = status === 'succeeded' || status === 'failed';
   await db
     .updateTable('platform.import_jobs')

@@ -52,8 +52,9 @@ export async function runImport(
     errorCount: 0,
   };
   const now = new Date();
+  const matching = (run.options.dedupe?.onMatch ?? 'create') !== 'create';
   // Batches that cannot see each other (partial, no matching) load on two connections at once.
-  const independent = !allOrNothing && (run.options.dedupe?.onMatch ?? 'create') === 'create';
+  const independent = !allOrNothing && !matching;
   const lanes = await openLanes(database, independent ? 2 : 1);
   try {
     await saveProgress(db, database.sql, run.jobId, progress, [], 'running');
@@ -91,11 +92,15 @@ export async function runImport(
 
     let batch: SourceRow[] = [];
     const flush = async () => {
-      const prepared = await prepareRows(db, run.context, run.mapping, batch, now);
+      const prepared = await prepareRows(db, run.context, run.mapping, batch, now, {
+        compact: !matching,
+      });
       batch = [];
       // Not awaited: the next batch is read and prepared while this one loads.
       const lane = await freeLane(lanes);
       lane.busy = write(lane, prepared);
+      // A failure is handled where the lane is awaited; until then it must not count as unhandled.
+      lane.busy.catch(() => undefined);
     };
     for await (const row of run.source.rows) {
       batch.push(row);

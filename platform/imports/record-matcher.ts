@@ -56,3 +56,21 @@ export async function findMatches(
   }
   return found;
 }
+
+/**
+ * Ids among `ids` frozen by a pending handover: such a record refuses updates until a verdict,
+ * the same rule updateRecord applies (record-flows' `assertNotFrozen`), here for a whole batch.
+ */
+export async function frozenRecords(
+  conn: postgres.Sql,
+  context: TableContext,
+  ids: readonly string[],
+): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await conn.unsafe<Array<{ record_id: string }>>(
+    `select record_id from platform.record_freezes
+     where space_id = $1 and table_key = $2 and record_id = any($3::uuid[])`,
+    [context.space.id, context.table.key, ids as never],
+  );
+  return new Set(rows.map((r) => r.record_id));
+}

@@ -3,7 +3,9 @@ import { sql } from 'kysely';
 import { quoteIdentifier as q } from '../../runtime/identifiers';
 import type { Db } from '../db/database';
 import { columnType, tableRef } from '../definitions/column-sql';
+import { checkAttachments } from '../records/attachment-check';
 import { prepareCreate } from '../records/record-service';
+import { stagingLine } from './bulk-insert';
 import type { FieldIssue } from '../records/record-validator';
 import { fromColumn, type RecordJson } from '../records/record-values';
 import type { TableContext } from '../records/table-context';
@@ -16,18 +18,23 @@ import type { SourceRow } from './row-source';
 export interface PreparedRow {
   readonly row: number;
   /** Converted values of the non-empty mapped cells, relations as record ids. */
-  readonly input: RecordJson;
+  input: RecordJson;
   /** Problems converting cells or finding related records: the row is refused whatever else. */
   readonly issues: RowIssue[];
   /** The create path's verdict on `input`; its problems are in `issues` too when that is not empty. */
   create?: ReturnType<typeof prepareCreate>;
+  /** With `compact`, a good row's staging line; its `input` and values are then dropped. */
+  line?: string;
 }
+
+const dropped: RecordJson = Object.freeze({});
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Prepares a batch: every cell converted by its field's type, relation cells resolved in one query
  * per relation field, then the same validation and rule pipeline as any create (`prepareCreate`).
+ * `compact` (for runs that only create) turns each good row into its staging COPY line at once.
  * @example const prepared = await prepareRows(db, context, mapping, rows, new Date())
  */
 export async function prepareRows(
@@ -36,6 +43,7 @@ export async function prepareRows(
   mapping: CompiledMapping,
   rows: readonly SourceRow[],
   now: Date,
+  options: { readonly compact?: boolean } = {},
 ): Promise<PreparedRow[]> {
   const prepared: PreparedRow[] = [];
   for (let i = 0; i < rows.length; i++) {
@@ -47,9 +55,21 @@ export async function prepareRows(
     const column = mapping.columns.find((c) => c.field.key === lookup.field)?.column ?? null;
     await resolveRelation(db, context, lookup, column, prepared);
   }
+  const attachments = mapping.columns.some((c) => c.field.type === 'attachments');
   for (const [i, p] of prepared.entries()) {
     if (i % 250 === 249) await new Promise((resolve) => setImmediate(resolve));
     p.create = prepareCreate(context, p.input, now);
+    // Attachment ids must name files of this space with an accepted type, as for any create.
+    if (attachments && p.create.ok) {
+      const fileIssues = await checkAttachments(db, context, p.create.values);
+      if (fileIssues.length > 0) p.create = { ok: false, issues: fileIssues };
+    }
+    if (p.create.ok && p.issues.length === 0 && options.compact) {
+      // Only creates follow (no matching): keep the COPY line, let the objects die young.
+      p.line = stagingLine(context, p.row, p.create.values);
+      p.input = dropped;
+      p.create = { ok: true, values: dropped };
+    }
     if (p.issues.length === 0 || p.create.ok) continue;
     // A row with unreadable cells still gets every other problem reported, once per field.
     const reported = new Set(p.issues.map((i) => i.field));
