@@ -43,7 +43,15 @@ export async function writeBatch(
   context: TableContext,
   mapping: CompiledMapping,
   rows: readonly PreparedRow[],
-  options: { readonly dedupe?: DedupeOptions; readonly actor: string | null; readonly now: Date },
+  options: {
+    readonly dedupe?: DedupeOptions;
+    readonly actor: string | null;
+    readonly now: Date;
+    /** Keys that batches loading at the same time create (skip mode on several connections). */
+    readonly taken?: (key: string) => boolean;
+    /** Called once this batch knows which keys it creates, before it writes anything. */
+    readonly onPlanned?: (createdKeys: ReadonlySet<string>) => void;
+  },
 ): Promise<BatchOutcome> {
   const outcome: BatchOutcome = { created: 0, updated: 0, skipped: 0, failed: 0, issues: [] };
   const fail = (issues: RowIssue[]) => {
@@ -96,6 +104,10 @@ export async function writeBatch(
       entry = { kind: 'existing', original: found[0]!, current: found[0]!, row: r.row };
       entries.set(key!, entry);
     }
+    if (!entry && key !== undefined && dedupe?.onMatch === 'skip' && options.taken?.(key)) {
+      outcome.skipped++;
+      continue;
+    }
     if (!entry) {
       if (!r.create!.ok) fail(rowIssues(r.row, r.create!.issues, mapping));
       else {
@@ -131,6 +143,9 @@ export async function writeBatch(
     }
   }
 
+  options.onPlanned?.(
+    new Set([...entries].filter(([, e]) => e.kind === 'new').map(([key]) => key)),
+  );
   const updates: PlannedUpdate[] = [];
   for (const entry of entries.values()) {
     if (entry.kind !== 'existing') continue;

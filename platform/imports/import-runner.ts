@@ -52,10 +52,15 @@ export async function runImport(
     errorCount: 0,
   };
   const now = new Date();
-  const matching = (run.options.dedupe?.onMatch ?? 'create') !== 'create';
-  // Batches that cannot see each other (partial, no matching) load on two connections at once.
-  const independent = !allOrNothing && !matching;
-  const lanes = await openLanes(database, independent ? 2 : 1);
+  const onMatch = run.options.dedupe?.onMatch ?? 'create';
+  const matching = onMatch !== 'create';
+  // Partial imports load on two connections at once unless updates must see earlier batches:
+  // batches are independent without matching, and skip mode also checks the keys that batches
+  // still loading create (planning is kept in file order, so each batch knows the earlier ones).
+  const parallel = !allOrNothing && onMatch !== 'update';
+  const lanes = await openLanes(database, parallel ? 2 : 1);
+  const loadingKeys = new Set<ReadonlySet<string>>();
+  let planning: Promise<void> = Promise.resolve();
   try {
     await saveProgress(db, database.sql, run.jobId, progress, [], 'running');
     for (const lane of lanes) {
@@ -80,14 +85,33 @@ export async function runImport(
       if (allOrNothing && progress.failed > 0) {
         return record(checkOnly(prepared, run.mapping), prepared.length);
       }
-      if (!allOrNothing) await lane.begin();
-      const outcome = await writeBatch(lane.conn, run.context, run.mapping, prepared, {
-        dedupe: run.options.dedupe,
-        actor: run.actor,
-        now,
-      });
-      if (!allOrNothing) await lane.commit();
-      await record(outcome, prepared.length);
+      const earlier = planning;
+      let planned!: () => void;
+      planning = new Promise((resolve) => (planned = resolve));
+      let mine: ReadonlySet<string> | undefined;
+      try {
+        await earlier;
+        // Taken before the match query: a batch still listed has not committed, so the query
+        // may not see its rows; one already gone committed first, so the query sees them.
+        const loading = [...loadingKeys];
+        if (!allOrNothing) await lane.begin();
+        const outcome = await writeBatch(lane.conn, run.context, run.mapping, prepared, {
+          dedupe: run.options.dedupe,
+          actor: run.actor,
+          now,
+          taken: (key) => loading.some((keys) => keys.has(key)),
+          onPlanned: (keys) => {
+            mine = keys;
+            loadingKeys.add(keys);
+            planned();
+          },
+        });
+        if (!allOrNothing) await lane.commit();
+        await record(outcome, prepared.length);
+      } finally {
+        planned();
+        if (mine) loadingKeys.delete(mine);
+      }
     };
 
     let batch: SourceRow[] = [];

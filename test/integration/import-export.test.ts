@@ -69,6 +69,7 @@ const design = {
     },
     { key: 'lead_copy', label: l('Lead copy', '线索副本'), fields: leadFields },
     { key: 'contact', label: l('Contact', '联系人'), fields: leadFields.slice(0, 3) },
+    { key: 'visitor', label: l('Visitor', '访客'), fields: leadFields.slice(0, 2) },
   ],
 };
 
@@ -401,6 +402,43 @@ describe('importing and exporting records', () => {
       ['102', '乙2'],
       ['103', '丙'],
     ]);
+  });
+
+  it('skips duplicates of rows that another connection is still loading', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'baton-import-test-'));
+    const file = path.join(dir, 'visitors.csv');
+    const lines = ['姓名,手机号'];
+    // Batch 2k+1 repeats the phones of batch 2k, which is usually still loading beside it.
+    for (let i = 0; i < 8000; i++) {
+      lines.push(`访客${i},${10000 + (i % 1000) + 1000 * Math.floor(i / 2000)}`);
+    }
+    await writeFile(file, lines.join('\n'));
+    const context = await resolveTable(target.database.db, 'sales', 'visitor');
+    const { job, done } = await startImport(
+      { database: target.database, logger: createLogger('error') },
+      context,
+      { path: file, name: 'visitors.csv', bytes: 0, temporary: true },
+      {
+        mapping: { columns: { 姓名: 'name', 手机号: 'phone' } },
+        mode: 'partial',
+        dedupe: { keys: ['phone'], onMatch: 'skip' },
+        encoding: 'auto',
+        sheet: 1,
+      },
+      { actor: null, batchSize: 1000 },
+    );
+    await done;
+    expect(await finished('visitor', job.id)).toMatchObject({
+      rows: 8000,
+      created: 4000,
+      skipped: 4000,
+    });
+    const stored = await sql<{ phone: string; name: string }>`
+      select phone, name from space_sales.visitor order by phone`.execute(target.database.db);
+    expect(stored.rows).toHaveLength(4000);
+    // The first row of each phone wins: it sits in the even batch.
+    const first = (phone: number) => (phone % 1000) + 2000 * Math.floor(phone / 1000);
+    expect(stored.rows.every((r) => r.name === `访客${first(Number(r.phone) - 10000)}`)).toBe(true);
   });
 
   it('reads a GBK-encoded CSV, as Chinese Excel saves it, and a UTF-8 one with BOM', async () => {
