@@ -63,8 +63,7 @@ async function main(): Promise<unknown> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(
-    `baton: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
+  const detail = error instanceof Error ? (error.stack ?? error.message) : JSON.stringify(error) ?? String(error);
+  process.stderr.write(`baton: failed to start: ${detail}\n`);
   process.exit(1);
 });

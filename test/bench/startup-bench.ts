@@ -13,9 +13,9 @@ async function startOnce(
   env: Record<string, string>,
 ): Promise<{ readyMs: number; healthyMs: number; stopMs: number }> {
   const started = performance.now();
-  const child = spawn('npm', ['start', '--silent'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'platform/main.ts'], {
     cwd: root,
-    env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -45,6 +45,7 @@ const home = await mkdtemp(path.join(os.tmpdir(), 'baton-bench-start-'));
 await chmod(home, 0o755);
 const [port, pgPort, temporalPort] = await Promise.all([freePort(), freePort(), freePort()]);
 const env = {
+  LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
   BATON_HOME: home,
   PORT: String(port),
   BATON_PG_PORT: String(pgPort),
