@@ -1,0 +1,42 @@
+// The real HTTP app on a loopback port, in its own process, for the data-engine benchmark (no Temporal).
+// Started by data-engine-bench.ts with DATABASE_URL, PORT and FILES_DIR; prints "listening" when ready
+// and stops on SIGTERM or when the parent goes away.
+import { serve, type ServerType } from '@hono/node-server';
+import { openDatabase } from '../../platform/db/database';
+import { createFileStore } from '../../platform/files/file-store';
+import { createApp } from '../../platform/http/app';
+import { createLogger } from '../../platform/logger';
+
+const logger = createLogger('error');
+const database = openDatabase(process.env.DATABASE_URL!);
+const app = createApp({
+  database,
+  logger,
+  files: {
+    store: createFileStore({ root: process.env.FILES_DIR! }),
+    maxUploadBytes: 5 * 1024 * 1024,
+  },
+  health: { temporal: () => undefined, taskQueue: 'x' },
+});
+const server = await new Promise<ServerType>((resolve) => {
+  const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: Number(process.env.PORT) }, () =>
+    resolve(s),
+  );
+});
+process.stdout.write('listening\n');
+
+let stopping = false;
+async function stop(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    if ('closeAllConnections' in server) server.closeAllConnections();
+  });
+  await database.close();
+  // A normal exit, so --cpu-prof writes its profile.
+  process.exit(0);
+}
+process.on('SIGTERM', () => void stop());
+process.on('SIGINT', () => void stop());
+process.on('disconnect', () => void stop());
