@@ -23,6 +23,7 @@ import { peopleRoutes } from './routes/people-routes';
 import { importRoutes } from './routes/import-routes';
 import { recordRoutes } from './routes/record-routes';
 import { spaceRoutes } from './routes/space-routes';
+import { templateRoutes } from './routes/template-routes';
 
 export interface AppDeps {
   readonly database: Database;
@@ -77,6 +78,7 @@ export function createApp(deps: AppDeps) {
     }),
   );
   app.route('/', peopleRoutes({ db: deps.database.db }));
+  app.route('/', templateRoutes({ db: deps.database.db }));
   app.route(
     '/',
     notificationRoutes({ database: deps.database, logger: deps.logger, ...deps.notifications }),
