@@ -2,11 +2,11 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { pipeline, type Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { ImportFileUnreadableError } from './import-errors';
 import { decoderStream, detectEncoding, type CsvEncoding } from './text-encoding';
-import { normaliseCell, type Cell } from './cell-value';
+import type { Cell } from './cell-value';
+import { xlsxRows } from './xlsx-rows';
 
 export interface SourceRow {
   /** The row number a spreadsheet shows (header = 1). */
@@ -56,29 +56,34 @@ export async function openRowSource(
     );
   }
 
-  const file = createReadStream(path, { highWaterMark: 256 * 1024 });
   const isZip = head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
+  const file = isZip ? undefined : createReadStream(path, { highWaterMark: 256 * 1024 });
+  let sheetShare = 0;
   const encoding = isZip
     ? null
     : options.encoding && options.encoding !== 'auto'
       ? options.encoding
       : detectEncoding(head, sampled >= size);
-  const iterator = (isZip ? xlsxRows(file, options.sheet ?? 1) : csvRows(file, encoding!))[
-    Symbol.asyncIterator
-  ]();
+  const iterator = (
+    file
+      ? csvRows(file, encoding!)
+      : xlsxRows(path, options.sheet ?? 1, (share) => (sheetShare = share))
+  )[Symbol.asyncIterator]();
+  const stop = () => {
+    file?.destroy();
+    void iterator.return?.(undefined);
+  };
 
   let header: SourceRow | undefined;
   try {
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      header = next.value;
-      break;
-    }
+    const first = await iterator.next();
+    header = first.done ? undefined : first.value;
   } catch (error) {
-    file.destroy();
+    stop();
     throw new ImportFileUnreadableError((error as Error).message ?? String(error));
   }
   if (!header) {
-    file.destroy();
+    stop();
     throw new ImportFileUnreadableError('it has no header row');
   }
   const columns = header.cells.map((c, i) => {
@@ -90,38 +95,10 @@ export async function openRowSource(
     encoding,
     columns,
     rows: { [Symbol.asyncIterator]: () => iterator },
-    bytesRead: () => file.bytesRead,
-    close: () => {
-      file.destroy();
-      void iterator.return?.(undefined);
-    },
+    // An .xlsx is read by random access: its progress is the share of the sheet's XML read.
+    bytesRead: () => (file ? file.bytesRead : Math.round(sheetShare * size)),
+    close: stop,
   };
-}
-
-/** Rows of the first (or chosen) sheet; values as exceljs reads them, normalised. */
-async function* xlsxRows(file: Readable, sheet: number): AsyncGenerator<SourceRow> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(file, {
-    sharedStrings: 'cache',
-    // Styles tell date cells from numbers.
-    styles: 'cache',
-    hyperlinks: 'ignore',
-    worksheets: 'emit',
-    entries: 'ignore',
-  });
-  let index = 0;
-  let headerSeen = false;
-  for await (const worksheet of workbook) {
-    if (++index !== sheet) continue;
-    for await (const row of worksheet) {
-      const values = (row.values as unknown[]).slice(1).map(normaliseCell);
-      if (!headerSeen || values.some((v) => v !== null)) {
-        headerSeen = true;
-        yield { row: row.number, cells: values };
-      }
-    }
-    return;
-  }
-  if (index < sheet) throw new Error(`the workbook has no sheet ${sheet}`);
 }
 
 /** Rows of a CSV; the delimiter (comma, tab, semicolon, pipe) is detected. */

@@ -1,11 +1,16 @@
 // Imports a generated 1,000,000-row, 30-field lead CSV through the HTTP import endpoint; prints rows/s and peak RSS.
-// Run: node --import tsx test/bench/import-bench.ts   (ROWS=100000 for a smaller run, DEDUPE=1 to match on phone)
+// Run: node --import tsx test/bench/import-bench.ts
+//   ROWS=100000 for a smaller run, DEDUPE=1 to match on phone (skip), MODE=all_or_nothing for one
+//   transaction, FORMAT=xlsx to generate and import an .xlsx instead of a CSV.
 // A script, not a test: timings depend on the machine.
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { chmod, mkdtemp, open, readFile, rm, stat, type FileHandle } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ExcelJS from 'exceljs';
 import { openDatabase } from '../../platform/db/database';
 import { migratePlatformOrThrow } from '../../platform/db/migrate';
 import { createLogger } from '../../platform/logger';
@@ -16,6 +21,8 @@ import { createTestApp } from '../support/test-app';
 
 const rows = Number(process.env.ROWS ?? 1_000_000);
 const dedupe = process.env.DEDUPE === '1';
+const mode = process.env.MODE === 'all_or_nothing' ? 'all_or_nothing' : 'partial';
+const format = process.env.FORMAT === 'xlsx' ? 'xlsx' : 'csv';
 const l = (en: string, zh: string) => ({ 'zh-CN': zh, en });
 const provinces = ['浙江', '江苏', '广东', '山东', '河南', '四川', '湖北', '福建'];
 const options = (names: string[]) =>
@@ -81,7 +88,7 @@ const fields = [
 ];
 const csvColumns = fields.filter((f) => f.type !== 'computed' && f.type !== 'auto_number');
 
-function line(i: number): string {
+function cells(i: number): string[] {
   const p = provinces[i % provinces.length]!;
   const day = String((i % 28) + 1).padStart(2, '0');
   const values = [
@@ -92,8 +99,8 @@ function line(i: number): string {
     p,
     `${p}市`,
     ['官网', '展会', '抖音', '转介绍'][i % 4],
-    i % 3 === 0 ? '"CT,MRI"' : '超声',
-    `"${((i % 90) + 10).toLocaleString('en-US')},000.50"`,
+    i % 3 === 0 ? 'CT,MRI' : '超声',
+    `${((i % 90) + 10).toLocaleString('en-US')},000.50`,
     String(100 + (i % 5000)),
     String((i % 1000) / 10),
     i % 2 ? '是' : '否',
@@ -114,7 +121,15 @@ function line(i: number): string {
     `${1950 + (i % 70)}-0${(i % 9) + 1}-15`,
     `2026-11-${day}T10:00:00+08:00`,
   ];
-  return values.join(',') + '\n';
+  return values as string[];
+}
+
+function line(i: number): string {
+  return (
+    cells(i)
+      .map((v) => (v.includes(',') ? `"${v}"` : v))
+      .join(',') + '\n'
+  );
 }
 
 async function generateCsv(file: string): Promise<void> {
@@ -132,6 +147,15 @@ async function generateCsv(file: string): Promise<void> {
   await once(out, 'finish');
 }
 
+async function generateXlsx(file: string): Promise<void> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useStyles: false });
+  const sheet = workbook.addWorksheet('线索');
+  sheet.addRow(csvColumns.map((f) => f.label['zh-CN'])).commit();
+  for (let i = 0; i < rows; i++) sheet.addRow(cells(i)).commit();
+  sheet.commit();
+  await workbook.commit();
+}
+
 /** A multipart body read from disk as the consumer pulls, so the benchmark holds no copy of the file. */
 function multipart(
   file: string,
@@ -140,7 +164,7 @@ function multipart(
 ): ReadableStream<Uint8Array> {
   const head = Buffer.from(
     `--${boundary}\r\nContent-Disposition: form-data; name="options"\r\n\r\n${optionsJson}\r\n` +
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="leads.csv"\r\nContent-Type: text/csv\r\n\r\n`,
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="leads"\r\nContent-Type: application/octet-stream\r\n\r\n`,
   );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   let handle: FileHandle | undefined;
@@ -164,6 +188,23 @@ function multipart(
 
 function vmHwmMb(status: string): number {
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+// Generation runs in a child process, so its memory does not count towards the import's RSS.
+if (process.argv[2] === '--generate') {
+  const file = process.argv[3]!;
+  await (file.endsWith('.xlsx') ? generateXlsx(file) : generateCsv(file));
+  process.exit(0);
+}
+
+async function generateApart(file: string): Promise<void> {
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, fileURLToPath(import.meta.url), '--generate', file],
+    { stdio: 'inherit', env: process.env },
+  );
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`generating ${file} failed (${code})`);
 }
 
 const home = await mkdtemp(path.join(os.tmpdir(), 'baton-bench-import-'));
@@ -190,9 +231,9 @@ try {
   });
   await api.expect(201, 'POST', '/api/spaces/bench/definition/publish');
 
-  const csv = path.join(home, 'leads.csv');
+  const csv = path.join(home, `leads.${format}`);
   const generating = performance.now();
-  await generateCsv(csv);
+  await generateApart(csv);
   const size = (await stat(csv)).size;
   console.log(
     `generated ${rows.toLocaleString()} rows, ${(size / 1e6).toFixed(1)} MB in ${((performance.now() - generating) / 1000).toFixed(1)} s`,
@@ -204,7 +245,7 @@ try {
   const boundary = `bench${Date.now()}`;
   const optionsJson = JSON.stringify({
     mapping: { columns: Object.fromEntries(csvColumns.map((f) => [f.label['zh-CN'], f.key])) },
-    mode: 'partial',
+    mode,
     ...(dedupe ? { dedupe: { keys: ['phone'], onMatch: 'skip' } } : {}),
   });
   const response = await app.request('/api/spaces/bench/tables/lead/imports', {
@@ -235,6 +276,9 @@ try {
   const hwm = vmHwmMb(await readFile('/proc/self/status', 'utf8'));
   console.log('\n');
   console.table({
+    format,
+    mode,
+    dedupe: dedupe ? 'phone, skip' : 'none',
     rows: job.rows,
     created: job.created,
     skipped: job.skipped,

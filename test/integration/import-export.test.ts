@@ -70,6 +70,7 @@ const design = {
     { key: 'lead_copy', label: l('Lead copy', '线索副本'), fields: leadFields },
     { key: 'contact', label: l('Contact', '联系人'), fields: leadFields.slice(0, 3) },
     { key: 'visitor', label: l('Visitor', '访客'), fields: leadFields.slice(0, 2) },
+    { key: 'prospect', label: l('Prospect', '潜在客户'), fields: leadFields.slice(0, 2) },
   ],
 };
 
@@ -439,6 +440,19 @@ describe('importing and exporting records', () => {
     // The first row of each phone wins: it sits in the even batch.
     const first = (phone: number) => (phone % 1000) + 2000 * Math.floor(phone / 1000);
     expect(stored.rows.every((r) => r.name === `访客${first(Number(r.phone) - 10000)}`)).toBe(true);
+  });
+
+  it('keeps Chinese text whole in a large .xlsx, where characters straddle compressed chunks', async () => {
+    const rows: unknown[][] = [['姓名', '手机号']];
+    for (let i = 0; i < 3000; i++) rows.push([`客户${i}号·浙江省杭州市西湖区文三路${i}号`, null]);
+    const job = await runImport('prospect', await xlsx(rows), 'big.xlsx', {
+      mapping: { columns: { 姓名: 'name' } },
+    });
+    expect(job).toMatchObject({ status: 'succeeded', created: 3000, failed: 0 });
+    const broken = await sql<{ n: string }>`
+      select count(*) as n from space_sales.prospect where name like ${'%\ufffd%'}
+         or name !~ '^客户[0-9]+号·浙江省杭州市西湖区文三路[0-9]+号$'`.execute(target.database.db);
+    expect(Number(broken.rows[0]!.n)).toBe(0);
   });
 
   it('reads a GBK-encoded CSV, as Chinese Excel saves it, and a UTF-8 one with BOM', async () => {
