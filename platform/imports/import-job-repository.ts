@@ -114,6 +114,15 @@ export async function saveProgress(
     .execute();
 }
 
+/** Refreshes a waiting job's heartbeat. */
+export async function touchJob(db: Db, id: string): Promise<void> {
+  await db
+    .updateTable('platform.import_jobs')
+    .set({ updated_at: sql`now()` as never })
+    .where('id', '=', id)
+    .execute();
+}
+
 /** A job of a table, or a 404-mapped error; a job whose process died is reported as failed. */
 export async function getJobOrThrow(
   db: Db,

@@ -4,7 +4,8 @@ import type { Database } from '../db/database';
 import type { Logger } from '../logger';
 import type { RecordJson } from '../records/record-values';
 import type { TableContext } from '../records/table-context';
-import { getJobOrThrow, insertJob, type ImportJob } from './import-job-repository';
+import { getJobOrThrow, insertJob, touchJob, type ImportJob } from './import-job-repository';
+import { importSlot } from './import-slots';
 import { compileMapping, suggestMapping } from './import-mapping';
 import type { RowIssue } from './import-errors';
 import type { ImportMapping, ImportOptions, PreviewOptions } from './import-options';
@@ -33,7 +34,7 @@ export interface StartedImport {
 
 /**
  * Reads the file's header, checks the mapping against it and the table (400 naming each problem),
- * stores a queued job and starts it in the background.
+ * stores a queued job and starts it in the background (at most `maxRunningImports` run at once).
  * @example const { job } = await startImport(deps, context, file, options, { actor: null })
  */
 export async function startImport(
@@ -58,16 +59,23 @@ export async function startImport(
       createdBy: run.actor,
     });
     const job = await getJobOrThrow(deps.database.db, context.space.id, context.table.key, jobId);
-    const done = runImport(deps, {
-      jobId,
-      context,
-      source,
-      mapping,
-      options,
-      actor: run.actor,
-      filePath: file.temporary ? file.path : undefined,
-      batchSize: run.batchSize,
-    });
+    const done = (async () => {
+      const release = await importSlot(() => touchJob(deps.database.db, jobId));
+      try {
+        await runImport(deps, {
+          jobId,
+          context,
+          source,
+          mapping,
+          options,
+          actor: run.actor,
+          filePath: file.temporary ? file.path : undefined,
+          batchSize: run.batchSize,
+        });
+      } finally {
+        release();
+      }
+    })();
     return { job, done };
   } catch (error) {
     source.close();

@@ -18,7 +18,7 @@ export interface RowSource {
   readonly format: 'csv' | 'xlsx';
   /** The CSV's encoding; null for .xlsx. */
   readonly encoding: CsvEncoding | null;
-  /** Column names from the header row, trimmed; blank ones are named `column_<n>`. */
+  /** Header names, trimmed; blank ones are `column_<n>`, repeated ones `name (2)`, `name (3)`… */
   readonly columns: readonly string[];
   /** The data rows after the header, fully empty rows left out. Iterate once. */
   readonly rows: AsyncIterable<SourceRow>;
@@ -86,9 +86,14 @@ export async function openRowSource(
     stop();
     throw new ImportFileUnreadableError('it has no header row');
   }
+  const seen = new Map<string, number>();
   const columns = header.cells.map((c, i) => {
     const name = c === null ? '' : String(c).trim();
-    return name === '' ? `column_${i + 1}` : name;
+    const base = name === '' ? `column_${i + 1}` : name;
+    // A repeated header name gets a number, so a mapping can name each column.
+    const count = (seen.get(base) ?? 0) + 1;
+    seen.set(base, count);
+    return count === 1 ? base : `${base} (${count})`;
   });
   return {
     format: isZip ? 'xlsx' : 'csv',

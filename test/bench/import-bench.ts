@@ -1,7 +1,8 @@
 // Imports a generated 1,000,000-row, 30-field lead CSV through the HTTP import endpoint; prints rows/s and peak RSS.
 // Run: node --import tsx test/bench/import-bench.ts
 //   ROWS=100000 for a smaller run, DEDUPE=1 to match on phone (skip), MODE=all_or_nothing for one
-//   transaction, FORMAT=xlsx to generate and import an .xlsx instead of a CSV.
+//   transaction, FORMAT=xlsx to generate and import an .xlsx instead of a CSV, EXPORT=1 to export
+//   the table afterwards in the same format and time that too.
 // A script, not a test: timings depend on the machine.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -292,6 +293,33 @@ try {
   });
   if (job.failed > 0) console.log('first errors', job.errors.slice(0, 3));
   if (job.failure) console.log('failure', job.failure);
+
+  if (process.env.EXPORT === '1') {
+    // The export streams the same table back, keyset page by keyset page.
+    let exportPeak = process.memoryUsage().rss;
+    const exportSampler = setInterval(
+      () => (exportPeak = Math.max(exportPeak, process.memoryUsage().rss)),
+      100,
+    );
+    const exporting = performance.now();
+    const answer = await app.request(
+      `/api/spaces/bench/tables/lead/records/export?format=${format}`,
+    );
+    let bytes = 0;
+    for await (const chunk of answer.body as unknown as AsyncIterable<Uint8Array>) {
+      bytes += chunk.length;
+    }
+    clearInterval(exportSampler);
+    const exportSeconds = (performance.now() - exporting) / 1000;
+    console.table({
+      export: format,
+      status: answer.status,
+      'MB written': Number((bytes / 1e6).toFixed(1)),
+      'total (s)': Number(exportSeconds.toFixed(1)),
+      'rows/s': Math.round(job.created / exportSeconds),
+      'peak RSS sampled (MB)': Math.round(exportPeak / 1024 / 1024),
+    });
+  }
 } finally {
   await database.close();
   await pg.stop();
