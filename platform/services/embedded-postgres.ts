@@ -48,7 +48,7 @@ export async function startEmbeddedPostgres(
     // Baton often runs as root in containers and CI; PostgreSQL refuses to, so it gets its own user.
     createPostgresUser: process.getuid?.() === 0,
     onLog: (line: unknown) => options.logger.debug('postgres', { line: String(line).trimEnd() }),
-    onError: (line: unknown) => options.logger.debug('postgres', { line: String(line).trimEnd() }),
+    onError: (line: unknown) => options.logger.warn('postgres', { line: String(line).trimEnd() }),
   });
   if (!existsSync(path.join(options.dataDir, 'PG_VERSION'))) {
     options.logger.info('initialising embedded PostgreSQL', { dataDir: options.dataDir });

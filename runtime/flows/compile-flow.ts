@@ -40,6 +40,16 @@ export function compileFlow(
     if (compiled.ok) cel.set(key, compiled.value);
     else for (const issue of compiled.issues) issues.push({ pointer, issue });
   };
+  if (flow.trigger.on === 'record.updated' && flow.trigger.when) {
+    // The trigger sees the record before (`old`) and after (`record`) the change.
+    const compiled = compileCel(
+      flow.trigger.when,
+      { record: fields, old: true },
+      { expect: 'bool' },
+    );
+    if (compiled.ok) cel.set('trigger/when', compiled.value);
+    else for (const issue of compiled.issues) issues.push({ pointer: '/trigger/when', issue });
+  }
   flow.nodes.forEach((node, i) => {
     const at = `/nodes/${i}`;
     switch (node.type) {

@@ -77,6 +77,19 @@ describe('flow validation at publish', () => {
     }
   });
 
+  it('type-checks an update trigger over old and new values', () => {
+    const flow: FlowDefinition = {
+      ...goldenFourHours,
+      trigger: { on: 'record.updated', when: 'old.touch_count != record.nope' },
+    };
+    expect(codes(app(flow))).toEqual([['/flows/0/trigger/when', 'CEL_TYPE']]);
+    const fine: FlowDefinition = {
+      ...goldenFourHours,
+      trigger: { on: 'record.updated', when: 'old.touch_count != record.touch_count' },
+    };
+    expect(codes(app(fine))).toEqual([]);
+  });
+
   it('refuses a malformed duration with a precise message', () => {
     const flow = structuredClone(goldenFourHours);
     (flow.nodes[0] as { levels: { after: string }[] }).levels[0]!.after = '4 hours';
