@@ -63,7 +63,10 @@ async function main(): Promise<unknown> {
 }
 
 main().catch((error: unknown) => {
-  const detail = error instanceof Error ? (error.stack ?? error.message) : JSON.stringify(error) ?? String(error);
+  const detail =
+    error instanceof Error
+      ? (error.stack ?? error.message)
+      : (JSON.stringify(error) ?? String(error));
   process.stderr.write(`baton: failed to start: ${detail}\n`);
   process.exit(1);
 });

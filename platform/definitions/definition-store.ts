@@ -72,7 +72,7 @@ export async function listVersions(db: Reader, spaceId: string) {
 }
 
 /** The saved draft, or the published definition when nobody has edited since. */
-export async function getDraft(db: Db, spaceId: string): Promise<DraftDefinition> {
+export async function getDraft(db: Reader, spaceId: string): Promise<DraftDefinition> {
   const row = await db
     .selectFrom('platform.definition_drafts')
     .select(['definition', 'based_on_version', 'updated_at'])

@@ -163,7 +163,8 @@ export async function runPipeline(
             key: lookup.key,
             // A returning lead renews the key for its original, so every later match (and the
             // window, counted from the latest contact) leads back to the first record.
-            record_id: dedupe.kind === 'returning' || dedupe.kind === 'flagged' ? dedupe.original : recordId,
+            record_id:
+              dedupe.kind === 'returning' || dedupe.kind === 'flagged' ? dedupe.original : recordId,
           })
           .execute();
       }

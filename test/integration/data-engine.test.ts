@@ -461,6 +461,22 @@ describe('data engine through the API', () => {
     await api.expect(201, 'POST', '/api/spaces/meddev/definition/publish');
     const back = (await api.expect<any>(200, 'GET', `${records}/${lead.id}`)).record;
     expect(back.notes).toBe("Robert'); drop table lead; --");
+
+    await api.expect(200, 'PUT', '/api/spaces/meddev/definition/draft', withoutNotes);
+    await api.expect(201, 'POST', '/api/spaces/meddev/definition/publish');
+    await api.expect(409, 'POST', '/api/spaces/meddev/definition/purge', {
+      table: 'lead',
+      field: 'name',
+    });
+    const purged = await api.expect<any>(201, 'POST', '/api/spaces/meddev/definition/purge', {
+      table: 'lead',
+      field: 'notes',
+    });
+    expect(purged.sql).toEqual(['alter table "space_meddev"."lead" drop column "notes"']);
+    expect((await columns('lead')).map((c) => c.column_name)).not.toContain('notes');
+    await api.expect(200, 'PUT', '/api/spaces/meddev/definition/draft', current);
+    await api.expect(201, 'POST', '/api/spaces/meddev/definition/publish');
+    expect((await api.expect<any>(200, 'GET', `${records}/${lead.id}`)).record.notes).toBeNull();
   });
 
   it('describes every route in the OpenAPI document and answers oversized bodies with 413', async () => {
@@ -479,7 +495,7 @@ describe('data engine through the API', () => {
 
   it('exports a definition and imports it losslessly into another space', async () => {
     const exported = await api.expect<any>(200, 'GET', '/api/spaces/meddev/definition/export');
-    expect(exported).toMatchObject({ baton: 'definition', formatVersion: 1, version: 4 });
+    expect(exported).toMatchObject({ baton: 'definition', formatVersion: 1, version: 7 });
     await api.expect(201, 'POST', '/api/spaces', { key: 'copy', name: l('Copy', '副本') });
     const imported = await api.expect<any>(
       200,

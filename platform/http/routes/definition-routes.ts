@@ -14,6 +14,7 @@ import {
   listVersions,
   saveDraft,
 } from '../../definitions/definition-store';
+import { purgeRetired } from '../../definitions/purge-service';
 import { previewPublish, publishDraft, type PublishPlan } from '../../definitions/publish-service';
 import { BatonError } from '../../errors';
 import { getSpaceOrThrow } from '../../spaces/space-repository';
@@ -236,6 +237,30 @@ const routes = {
       400: jsonContent(errorSchema, 'Not an export document'),
     },
   }),
+  purge: createRoute({
+    method: 'post',
+    path: '/api/spaces/{space}/definition/purge',
+    tags: tag,
+    summary:
+      'Drop the stored data of a retired field or table (irreversible); publishes a new version',
+    request: {
+      params,
+      body: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: z
+              .object({ table: z.string().max(63), field: z.string().max(63).optional() })
+              .strict(),
+          },
+        },
+      },
+    },
+    responses: {
+      201: jsonContent(z.object({ version: z.number(), sql: z.array(z.string()) }), 'Purged'),
+      409: jsonContent(errorSchema, 'Not a retired field or table'),
+    },
+  }),
   schema: createRoute({
     method: 'get',
     path: '/api/definition-schema.json',
@@ -292,6 +317,10 @@ export function definitionRoutes({ db, checkCel }: DefinitionRouteDeps) {
 
   return new OpenAPIHono({ defaultHook: validationHook })
     .openapi(routes.schema, (c) => c.json(appDefinitionJsonSchema(), 200))
+    .openapi(routes.purge, async (c) => {
+      const s = await space(c.req.valid('param').space);
+      return c.json(await purgeRetired(db, s, c.req.valid('json')), 201);
+    })
     .openapi(routes.published, async (c) => {
       const s = await space(c.req.valid('param').space);
       return c.json(await getPublished(db, s.id), 200);
