@@ -1,4 +1,5 @@
 // Creates a batch of prepared records: COPY into a staging table, unique checks, one insert + audit.
+import { randomUUID } from 'node:crypto';
 import type postgres from 'postgres';
 import type { BatonError } from '../errors';
 import { constraintError } from '../records/record-errors';
@@ -7,7 +8,7 @@ import type { FieldIssue } from '../records/record-validator';
 import type { TableContext } from '../records/table-context';
 import { columnText, copyLine, copyLines } from './copy-text';
 import { text, type RowIssue } from './import-errors';
-import { importColumns, snapshotSql } from './import-columns';
+import { databaseSnapshotKeys, importColumns, snapshotSql } from './import-columns';
 
 /** A row that passed validation and the rule pipeline, ready to store. */
 export interface PreparedCreate {
@@ -35,7 +36,9 @@ export const importClock = "date_trunc('milliseconds', now())";
 export async function createCreateStage(conn: postgres.Sql, context: TableContext): Promise<void> {
   const columns = importColumns(context).map((c) => `${c.ref} ${c.sqlType}`);
   await conn.unsafe(`drop table if exists ${stage}`);
-  await conn.unsafe(`create temp table ${stage} (row_no bigint not null, ${columns.join(', ')})`);
+  await conn.unsafe(
+    `create temp table ${stage} (row_no bigint not null, id uuid not null, after jsonb not null, ${columns.join(', ')})`,
+  );
 }
 
 /**
@@ -55,7 +58,7 @@ export async function insertBatch(
   await conn.unsafe(`truncate ${stage}`);
   await copyLines(
     conn,
-    `copy ${stage} (row_no, ${columns.map((c) => c.ref).join(', ')}) from stdin`,
+    `copy ${stage} (row_no, id, after, ${columns.map((c) => c.ref).join(', ')}) from stdin`,
     (function* () {
       for (const c of creates) yield c.line ?? stagingLine(context, c.row, c.values);
     })(),
@@ -83,8 +86,18 @@ export async function insertBatch(
  * to load holds one string per row instead of the values' objects.
  */
 export function stagingLine(context: TableContext, row: number, values: RecordJson): string {
+  // The record's id is drawn here and its audit snapshot written here, where the values already
+  // are JSON: building it in SQL from the stored columns costs the database a third of the insert.
+  const exact = databaseSnapshotKeys(context);
+  const after: RecordJson = {};
+  for (const key of ['owner', 'stage', ...context.table.fields.map((f) => f.key)]) {
+    const value = values[key];
+    if (value !== null && value !== undefined && !exact.has(key)) after[key] = value;
+  }
   return copyLine([
     String(row),
+    randomUUID(),
+    JSON.stringify(after),
     ...importColumns(context).map((col) => columnText(col.storage, values[col.key])),
   ]);
 }
@@ -98,14 +111,14 @@ function insertSql(context: TableContext, where: string): string {
   const table = context.table.key.replaceAll("'", "''");
   return `
     with ins as (
-      insert into ${context.ref} (${refs}, created_by, updated_by, created_at, updated_at)
-      select ${refs}, $1::uuid, $1::uuid, ${importClock}, ${importClock}
+      insert into ${context.ref} (id, ${refs}, created_by, updated_by, created_at, updated_at)
+      select id, ${refs}, $1::uuid, $1::uuid, ${importClock}, ${importClock}
       from ${stage} ${where} order by row_no
       returning *
     ), audit as (
       insert into platform.audit_log (space_id, table_key, record_id, action, field, before, after, actor, source)
-      select '${space}'::uuid, '${table}', ins.id, 'create', null, null, ${snapshotSql(context, 'ins')}, $1::uuid, 'import'
-      from ins
+      select '${space}'::uuid, '${table}', ins.id, 'create', null, null, s.after || ${snapshotSql(context, 'ins', databaseSnapshotKeys(context))}, $1::uuid, 'import'
+      from ins join ${stage} s on s.id = ins.id
       returning 1
     )
     select count(*) as written from audit`;

@@ -48,16 +48,33 @@ export function keyColumn(context: TableContext, key: string): ImportColumn {
 }
 
 /**
- * SQL building the audit snapshot of a stored row the way the API writes it: every non-null
- * designed field plus owner and stage, timestamps as ISO-8601 UTC, dates as YYYY-MM-DD.
- * `alias` names the row source (e.g. `ins`).
+ * Keys of the audit snapshot only the database knows exactly: auto-numbers (it draws them) and
+ * money (it rounds to cents). The rest of the snapshot is written from the prepared values.
  */
-export function snapshotSql(context: TableContext, alias: string): string {
+export function databaseSnapshotKeys(context: TableContext): ReadonlySet<string> {
+  return new Set(
+    context.table.fields
+      .filter((f) => f.type === 'auto_number' || storageOf(f) === 'numeric')
+      .map((f) => f.key),
+  );
+}
+
+/**
+ * SQL building (part of) the audit snapshot of a stored row the way the API writes it: non-null
+ * fields as JSON, timestamps as ISO-8601 UTC, dates as YYYY-MM-DD. `alias` names the row source
+ * (e.g. `ins`); `only` limits the keys (all of owner, stage and the designed fields by default).
+ */
+export function snapshotSql(
+  context: TableContext,
+  alias: string,
+  only?: ReadonlySet<string>,
+): string {
   const keys = [
     { ref: 'owner', key: 'owner', storage: 'uuid' as FieldStorage },
     { ref: 'stage', key: 'stage', storage: 'text' as FieldStorage },
     ...context.table.fields.map((f) => ({ ref: q(f.key), key: f.key, storage: storageOf(f) })),
-  ];
+  ].filter((k) => !only || only.has(k.key));
+  if (keys.length === 0) return `'{}'::jsonb`;
   const literal = (s: string) => `'${s.replaceAll("'", "''")}'`;
   const json = (c: (typeof keys)[number]) => {
     const ref = `${alias}.${c.ref}`;

@@ -110,7 +110,8 @@ describe('importing and exporting records', () => {
     return { status: response.status, body: (await response.json()) as any };
   };
   const finished = async (table: string, id: string) => {
-    for (let i = 0; i < 200; i++) {
+    // Generous: a loaded CI machine may take a while for the larger files.
+    for (let i = 0; i < 1200; i++) {
       const { job } = await api.expect<any>(200, 'GET', `${tables}/${table}/imports/${id}`);
       if (job.status === 'succeeded' || job.status === 'failed') return job;
       await new Promise((resolve) => setTimeout(resolve, 50));
