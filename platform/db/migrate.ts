@@ -8,6 +8,7 @@ import { importJobs } from './migrations/0004-import-jobs';
 import { peopleNotifications } from './migrations/0005-people-notifications';
 import { flowState } from './migrations/0006-flow-state';
 import { rulesState } from './migrations/0007-rules-state';
+import { intakeSecrets } from './migrations/0008-intake-secrets';
 
 /** Every platform migration, in order. Names are permanent once released. */
 export const platformMigrations: Readonly<Record<string, Migration>> = {
@@ -18,6 +19,7 @@ export const platformMigrations: Readonly<Record<string, Migration>> = {
   '0005-people-notifications': peopleNotifications,
   '0006-flow-state': flowState,
   '0007-rules-state': rulesState,
+  '0008-intake-secrets': intakeSecrets,
 };
 
 /**

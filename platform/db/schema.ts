@@ -182,6 +182,17 @@ export interface IntakeDeliveriesTable {
   created_at: Generated<Date>;
 }
 
+export interface IntakeSecretsTable {
+  id: ColumnType<string, never, never>;
+  space_id: string;
+  /** The source's `secretRef`, or its key. */
+  source: string;
+  secret: string;
+  created_at: Generated<Date>;
+  /** Null while current; when a newer secret replaced it. */
+  rotated_at: Date | null;
+}
+
 export interface PlatformDatabase {
   'platform.spaces': SpacesTable;
   'platform.outbox': OutboxTable;
@@ -201,4 +212,5 @@ export interface PlatformDatabase {
   'platform.assignment_state': AssignmentStateTable;
   'platform.behaviour_events': BehaviourEventsTable;
   'platform.intake_deliveries': IntakeDeliveriesTable;
+  'platform.intake_secrets': IntakeSecretsTable;
 }

@@ -20,7 +20,10 @@ import { flowRoutes } from './routes/flow-routes';
 import { healthRoutes } from './routes/health-routes';
 import { notificationRoutes, type NotificationRouteDeps } from './routes/notification-routes';
 import { peopleRoutes } from './routes/people-routes';
+import { dryRunRoutes } from './routes/dry-run-routes';
+import { eventRoutes } from './routes/event-routes';
 import { importRoutes } from './routes/import-routes';
+import { intakeRoutes } from './routes/intake-routes';
 import { recordRoutes } from './routes/record-routes';
 import { spaceRoutes } from './routes/space-routes';
 import { templateRoutes } from './routes/template-routes';
@@ -79,6 +82,9 @@ export function createApp(deps: AppDeps) {
   );
   app.route('/', peopleRoutes({ db: deps.database.db }));
   app.route('/', templateRoutes({ db: deps.database.db }));
+  app.route('/', intakeRoutes({ db: deps.database.db }));
+  app.route('/', eventRoutes({ db: deps.database.db }));
+  app.route('/', dryRunRoutes({ db: deps.database.db }));
   app.route(
     '/',
     notificationRoutes({ database: deps.database, logger: deps.logger, ...deps.notifications }),

@@ -1,6 +1,7 @@
 // The app definition: one versioned JSON document per space holding everything an admin designs.
 import { z } from 'zod';
 import { flowSchema } from '../flows/flow-schema';
+import { intakeSourceSchema } from '../intake/intake-schema';
 import { rulesSchema } from '../rules/rules-schema';
 import { fieldSchema, keySchema, localizedTextSchema, optionSchema } from './field-schema';
 
@@ -62,6 +63,8 @@ export const appDefinitionSchema = z
     /** Normalizers, dedupe, tagging, scorecards, assignment and stage gates (runtime/rules). */
     rules: rulesSchema.optional(),
     flows: z.array(flowSchema).max(200).optional(),
+    /** Intake sources: signed webhooks that create records (runtime/intake). */
+    intake: z.array(intakeSourceSchema).max(50).optional(),
     dashboards: z.array(keyedPartSchema).optional(),
     roles: z.array(keyedPartSchema).optional(),
     /** Maintained by publish: tables removed from the definition whose data is kept. */

@@ -3,6 +3,7 @@ import { checkCel as checkCelExpression } from '../cel/compile-cel';
 import { celTypeOfComputedResult, type CelType } from '../cel/cel-type-of-field';
 import { validateFlow } from '../flows/validate-flow';
 import { checkIdentifier } from '../identifiers';
+import { validateIntake } from '../intake/compile-intake';
 import { validateRules } from '../rules/compile-rules';
 import { appDefinitionSchema, type AppDefinition, type TableDefinition } from './definition-schema';
 import { issue, type DefinitionIssue, type Result } from './definition-issue';
@@ -109,6 +110,7 @@ export function validateDefinition(
   );
   definition.flows?.forEach((flow, f) => issues.push(...validateFlow(definition, flow, f)));
   issues.push(...validateRules(definition));
+  issues.push(...validateIntake(definition));
   if (context.previous) checkAgainstPrevious(definition, context.previous, issues);
   return issues.length === 0 ? { ok: true, value: definition } : { ok: false, issues };
 }
