@@ -1,13 +1,15 @@
-// Streams every record matching a list query as CSV or .xlsx, one keyset page at a time.
+// Streams every record matching a list query as CSV or .xlsx, a page at a time as the client reads.
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Locale } from '../../runtime/localized-text';
-import type { Db } from '../db/database';
+import type { Database, Db } from '../db/database';
 import { expandRecords } from '../records/record-expansion';
 import { listRecords, type ListQuery } from '../records/record-query';
+import type { RecordJson } from '../records/record-values';
 import type { TableContext } from '../records/table-context';
 import { exportColumns, relationKeys, type ExportColumn } from './export-cells';
 import { csvRow, utf8Bom } from './export-csv';
+import { isPlainScan, scanTable } from './table-scan';
 
 export type ExportFormat = 'csv' | 'xlsx';
 
@@ -21,42 +23,86 @@ export interface ExportRequest {
 
 /**
  * The export as a byte stream. Pages are read only as the client takes the bytes, so a slow
- * download holds one page in memory, whatever the table's size. Query errors (an unknown filter
- * field) surface before the first byte, as a 400.
- * @example return c.body(await exportRecords(db, context, { format: 'csv', locale: 'zh-CN', query: {} }))
+ * download holds one page in memory, whatever the table's size. A plain export (no filter, no
+ * search) reads one server-side cursor; a filtered one pages through `listRecords`. Query errors
+ * (an unknown filter field) surface before the first byte, as a 400.
+ * @example return c.body(await exportRecords(database, context, { format: 'csv', locale: 'zh-CN', query: {} }))
  */
 export async function exportRecords(
-  db: Db,
+  database: Database,
   context: TableContext,
   request: ExportRequest,
 ): Promise<ReadableStream<Uint8Array>> {
+  const { db } = database;
   const columns = exportColumns(context, request.locale);
   const relations = relationKeys(context);
   const limit = request.pageSize ?? 1000;
-  let cursor: string | undefined;
-  let done = false;
-  const nextPage = async () => {
-    const page = await listRecords(db, context, { ...request.query, limit, cursor });
-    // A cursor that does not move would stream the same page for ever.
-    if (page.nextCursor !== null && page.nextCursor === cursor) {
-      throw new Error('export cursor did not advance; stopping instead of repeating rows');
-    }
-    cursor = page.nextCursor ?? undefined;
-    done = page.nextCursor === null;
-    const records = await expandRecords(db, context, page.records, relations);
-    return records.map((r) => columns.map((c) => c.cell(r)));
+  const read = isPlainScan(request.query)
+    ? cursorPages(scanTable(database.sql, context, request.query, limit))
+    : keysetPages(db, context, request.query, limit);
+  const nextPage = async (): Promise<Page | undefined> => {
+    const records = await read.next();
+    if (!records) return undefined;
+    const expanded = await expandRecords(db, context, records, relations);
+    return expanded.map((r) => columns.map((c) => c.cell(r)));
   };
   // The first page is read now, so a bad query is refused before the answer starts.
   const first = await nextPage();
+  const stop = () => void read.stop().catch(() => undefined);
   return request.format === 'csv'
-    ? csvStream(columns, first, () => (done ? undefined : nextPage()))
-    : xlsxStream(context, columns, first, () => (done ? undefined : nextPage()));
+    ? csvStream(columns, first ?? [], nextPage, stop)
+    : xlsxStream(context, columns, first ?? [], nextPage, stop);
+}
+
+interface PageReader {
+  /** The next page of records, or undefined after the last. */
+  next(): Promise<RecordJson[] | undefined>;
+  stop(): Promise<void>;
+}
+
+function cursorPages(rows: AsyncIterator<RecordJson[]>): PageReader {
+  return {
+    next: async () => {
+      const page = await rows.next();
+      return page.done ? undefined : page.value;
+    },
+    stop: async () => void (await rows.return?.()),
+  };
+}
+
+function keysetPages(
+  db: Db,
+  context: TableContext,
+  query: ExportRequest['query'],
+  limit: number,
+): PageReader {
+  let cursor: string | undefined;
+  let done = false;
+  return {
+    next: async () => {
+      if (done) return undefined;
+      const page = await listRecords(db, context, { ...query, limit, cursor });
+      // A cursor that does not move would stream the same page for ever.
+      if (page.nextCursor !== null && page.nextCursor === cursor) {
+        throw new Error('export cursor did not advance; stopping instead of repeating rows');
+      }
+      cursor = page.nextCursor ?? undefined;
+      done = page.nextCursor === null;
+      return page.records;
+    },
+    stop: async () => undefined,
+  };
 }
 
 type Page = ReadonlyArray<ReadonlyArray<string | number | null>>;
-type NextPage = () => Promise<Page> | undefined;
+type NextPage = () => Promise<Page | undefined>;
 
-function csvStream(columns: readonly ExportColumn[], first: Page, next: NextPage) {
+function csvStream(
+  columns: readonly ExportColumn[],
+  first: Page,
+  next: NextPage,
+  stop: () => void,
+) {
   const encoder = new TextEncoder();
   let pending: Page | undefined = first;
   return new ReadableStream<Uint8Array>({
@@ -69,6 +115,7 @@ function csvStream(columns: readonly ExportColumn[], first: Page, next: NextPage
       if (!page) return controller.close();
       controller.enqueue(encoder.encode(page.map(csvRow).join('')));
     },
+    cancel: stop,
   });
 }
 
@@ -77,6 +124,7 @@ function xlsxStream(
   columns: readonly ExportColumn[],
   first: Page,
   next: NextPage,
+  stop: () => void,
 ) {
   const out = new PassThrough();
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
@@ -109,6 +157,7 @@ function xlsxStream(
       await new Promise((resolve) => setImmediate(resolve));
     },
     cancel() {
+      stop();
       out.destroy();
     },
   });

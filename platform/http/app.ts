@@ -67,7 +67,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', spaceRoutes(deps.database.db));
   app.route('/', definitionRoutes({ db: deps.database.db }));
   // Before the records routes, which would take `records/export` for a record id.
-  app.route('/', exportRoutes(deps.database.db));
+  app.route('/', exportRoutes(deps.database));
   app.route('/', recordRoutes(deps.database.db));
   app.route('/', flowRoutes({ db: deps.database.db, temporal: deps.health.temporal }));
   app.route('/', importRoutes({ database: deps.database, logger: deps.logger }));

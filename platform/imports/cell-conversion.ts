@@ -82,13 +82,19 @@ export function converterFor(
       };
     }
     case 'tags':
-    case 'attachments':
       return (cell) => ({ ok: true, value: [...new Set(toList(cell))] });
+    case 'attachments':
+      // Ids as the database prints them, so stored values and their audit snapshot agree.
+      return (cell) => ({
+        ok: true,
+        value: [...new Set(toList(cell).map((v) => v.toLowerCase()))],
+      });
     case 'json':
       return (cell) => toJson(scalar(cell));
     case 'relation':
-    case 'user':
       return (cell) => ({ ok: true, value: cellText(scalar(cell)).trim() });
+    case 'user':
+      return (cell) => ({ ok: true, value: cellText(scalar(cell)).trim().toLowerCase() });
     default:
       return (cell) => ({ ok: true, value: cellText(scalar(cell)) });
   }

@@ -1,7 +1,7 @@
 // Export API: every record matching the list filters, streamed as CSV (UTF-8 with BOM) or .xlsx.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { recordFilterSchema } from '../../../runtime/records/record-filter';
-import type { Db } from '../../db/database';
+import type { Database } from '../../db/database';
 import { exportRecords } from '../../exports/record-export';
 import { QueryInvalidError } from '../../records/record-query';
 import { resolveTable } from '../../records/table-context';
@@ -63,14 +63,14 @@ const contentTypes = {
 /**
  * The export route. Mount it before the records routes: `/records/export` would otherwise be
  * taken for a record id.
- * @example app.route('/', exportRoutes(db))
+ * @example app.route('/', exportRoutes(database))
  */
-export function exportRoutes(db: Db) {
+export function exportRoutes(database: Database) {
   return new OpenAPIHono({ defaultHook: validationHook }).openapi(exportRoute, async (c) => {
     const { space, table } = c.req.valid('param');
     const q = c.req.valid('query');
-    const context = await resolveTable(db, space, table);
-    const stream = await exportRecords(db, context, {
+    const context = await resolveTable(database.db, space, table);
+    const stream = await exportRecords(database, context, {
       format: q.format,
       locale: q.locale,
       query: {
