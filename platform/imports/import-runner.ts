@@ -41,7 +41,7 @@ export async function runImport(
   const { database } = deps;
   const { db } = database;
   const allOrNothing = run.options.mode === 'all_or_nothing';
-  const batchSize = run.batchSize ?? 2000;
+  const batchSize = run.batchSize ?? 1000;
   const progress: { -readonly [K in keyof Progress]: Progress[K] } = {
     rows: 0,
     created: 0,
