@@ -3,7 +3,6 @@
 import { sql } from 'kysely';
 import {
   chooseAssignee,
-  type AssignmentCandidate,
   type AssignmentDecision,
   type CompiledAssignmentRule,
 } from '../../runtime/rules/assignment';
@@ -13,7 +12,8 @@ import { checkGate } from '../../runtime/rules/gate';
 import { dedupeKeysFor, resolveDedupe, runRulePipeline } from '../../runtime/rules/pipeline';
 import type { ScoreEvent, ThresholdFiring } from '../../runtime/rules/scorecard';
 import { BatonError } from '../errors';
-import type { Row, Tx } from './record-repository';
+import { loadAssignmentCandidates } from './assignment-candidates';
+import type { Tx } from './record-repository';
 import type { RecordJson } from './record-values';
 import type { TableContext } from './table-context';
 
@@ -197,55 +197,7 @@ async function assign(
   record: RecordJson,
   now: Date,
 ): Promise<AssignmentDecision> {
-  // Lock every active member in id order: concurrent assignments queue here instead of racing.
-  const members = await sql<Row>`
-    select u.id, u.email, u.display_name, u.province, u.city, u.product_lines, u.attributes, u.away, u.on_shift, m.roles
-    from platform.space_members m join platform.users u on u.id = m.user_id
-    where m.space_id = ${context.space.id} and u.active
-    order by u.id for update of u`.execute(tx);
-  const ids = members.rows.map((m) => String(m.id));
-  if (ids.length === 0) return chooseAssignee(rule, record, [], now);
-  const capacity = rule.rule.entries.find((e) => e.capacity)?.capacity;
-  const closed =
-    capacity && 'closedStages' in capacity
-      ? ((capacity.closedStages as string[] | undefined) ?? [])
-      : [];
-  const counts = await sql<{ owner: string; n: string }>`
-    select owner, count(*) as n from ${sql.raw(context.ref)}
-    where deleted_at is null and owner = any(${ids}::uuid[])
-      and (stage is null or not (stage = any(${closed}::text[])))
-    group by owner`.execute(tx);
-  const state = await tx
-    .selectFrom('platform.assignment_state')
-    .select(['user_id', 'last_assigned_at', 'assigned_count'])
-    .where('space_id', '=', context.space.id)
-    .where('rule_key', '=', rule.key)
-    .execute();
-  const openBy = new Map(counts.rows.map((r) => [r.owner, Number(r.n)]));
-  const stateBy = new Map(state.map((s) => [s.user_id, s]));
-  const candidates: AssignmentCandidate[] = members.rows.map((m) => {
-    const attributes = (m.attributes ?? {}) as Record<string, unknown>;
-    return {
-      id: String(m.id),
-      attributes: {
-        ...attributes,
-        id: m.id,
-        email: m.email,
-        name: m.display_name,
-        region: { province: m.province ?? null, city: m.city ?? null },
-        province: m.province ?? null,
-        city: m.city ?? null,
-        product_lines: m.product_lines ?? [],
-        roles: m.roles ?? [],
-      },
-      away: m.away === true,
-      onShift: m.on_shift !== false,
-      openCount: openBy.get(String(m.id)) ?? 0,
-      lastAssignedAt: stateBy.get(String(m.id))?.last_assigned_at ?? null,
-      assignedCount: stateBy.get(String(m.id))?.assigned_count ?? 0,
-      weight: typeof attributes.weight === 'number' ? attributes.weight : 1,
-    };
-  });
+  const candidates = await loadAssignmentCandidates(tx, context, rule, { lock: true });
   return chooseAssignee(rule, record, candidates, now);
 }
 
