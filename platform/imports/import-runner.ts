@@ -69,6 +69,7 @@ export async function runImport(
     }
     if (allOrNothing) await lanes[0]!.begin();
 
+    let savedAt = 0;
     const record = async (outcome: BatchOutcome, rowsRead: number) => {
       progress.rows += rowsRead;
       progress.created += outcome.created;
@@ -78,6 +79,9 @@ export async function runImport(
       progress.errorCount += outcome.issues.length;
       progress.bytesRead = run.source.bytesRead();
       const issues = [...outcome.issues].sort((a, b) => a.row - b.row);
+      // Counts are saved at most once a second (the final save has them all); errors always.
+      if (issues.length === 0 && Date.now() - savedAt < 1000) return;
+      savedAt = Date.now();
       await saveProgress(db, database.sql, run.jobId, progress, issues);
     };
     const write = async (lane: Lane, prepared: PreparedRow[]) => {
