@@ -1,0 +1,28 @@
+// The app's top-level screens. Each area adds one entry; its component is loaded lazily, so heavy
+// editors (Monaco, the flow canvas, charts) stay out of the initial bundle.
+import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+import type { LocalizedText } from '../../../runtime/localized-text';
+
+/** Props every section receives: the route segments after the section key. */
+export interface SectionProps {
+  readonly path: readonly string[];
+}
+
+export interface Section {
+  /** First route segment, e.g. `tables` for `#/tables/...`. */
+  readonly key: string;
+  readonly label: LocalizedText;
+  /** Who the section is for; the header groups entries by audience. */
+  readonly audience: 'admin' | 'rep' | 'manager';
+  readonly component: LazyExoticComponent<ComponentType<SectionProps>>;
+}
+
+/** Shown for an empty or unknown route. */
+export const homeSection: Section = {
+  key: 'home',
+  label: { 'zh-CN': '概览', en: 'Overview' },
+  audience: 'admin',
+  component: lazy(() => import('../home/HomeSection')),
+};
+
+export const sections: readonly Section[] = [homeSection];
