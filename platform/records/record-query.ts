@@ -20,6 +20,10 @@ export interface ListQuery {
   readonly limit: number;
   readonly cursor?: string;
   readonly deleted?: 'exclude' | 'only' | 'include';
+  /** Row scope of the caller (platform/permissions), AND-ed into the WHERE. */
+  readonly scope?: RawBuilder<unknown>;
+  /** Fields search may look at (the caller's readable ones); all text-like fields when absent. */
+  readonly searchFields?: readonly string[];
 }
 
 export interface ListResult {
@@ -63,13 +67,14 @@ export async function listRecords(
   const deleted = query.deleted ?? 'exclude';
   if (deleted === 'exclude') where.push(sql`deleted_at is null`);
   if (deleted === 'only') where.push(sql`deleted_at is not null`);
+  if (query.scope) where.push(query.scope);
   if (query.filter) {
     if (filterDepth(query.filter) > 4)
       throw new QueryInvalidError('filter nests deeper than 4 levels');
     where.push(compileFilter(context, query.filter));
   }
   if (query.search && query.search.trim() !== '')
-    where.push(compileSearch(context, query.search.trim()));
+    where.push(compileSearch(context, query.search.trim(), query.searchFields));
 
   const sort = parseSort(context, query.sort ?? ['created_at']);
   if (query.cursor) where.push(afterCursor(sort, decodeCursor(query.cursor, sort.length)));
@@ -186,9 +191,15 @@ function compileFilter(context: TableContext, filter: RecordFilter): RawBuilder<
   }
 }
 
-function compileSearch(context: TableContext, text: string): RawBuilder<unknown> {
+function compileSearch(
+  context: TableContext,
+  text: string,
+  only?: readonly string[],
+): RawBuilder<unknown> {
   const fields = context.table.fields.filter(
-    (f) => searchable.has(f.type) || (f.type === 'computed' && f.resultType === 'text'),
+    (f) =>
+      (only === undefined || only.includes(f.key)) &&
+      (searchable.has(f.type) || (f.type === 'computed' && f.resultType === 'text')),
   );
   if (fields.length === 0) return sql`false`;
   const pattern = `%${escapeLike(text.slice(0, 200))}%`;

@@ -1,7 +1,10 @@
 // The app definition: one versioned JSON document per space holding everything an admin designs.
 import { z } from 'zod';
 import { flowSchema } from '../flows/flow-schema';
+import { dashboardSchema, reportSchema } from '../metrics/dashboard-schema';
+import { metricLabelSchema, metricSchema } from '../metrics/metric-schema';
 import { intakeSourceSchema } from '../intake/intake-schema';
+import { roleSchema } from '../permissions/role-schema';
 import { rulesSchema } from '../rules/rules-schema';
 import { fieldSchema, keySchema, localizedTextSchema, optionSchema } from './field-schema';
 
@@ -43,7 +46,7 @@ export const tableSchema = z
   .strict();
 
 /**
- * Parts later capabilities define (forms, rules, flows, dashboards, roles). Until their own
+ * Parts later capabilities define (forms). Until their own
  * schemas land they are accepted as keyed objects and stored verbatim.
  */
 const keyedPartSchema = z.looseObject({ key: keySchema });
@@ -65,8 +68,16 @@ export const appDefinitionSchema = z
     flows: z.array(flowSchema).max(200).optional(),
     /** Intake sources: signed webhooks that create records (runtime/intake). */
     intake: z.array(intakeSourceSchema).max(50).optional(),
-    dashboards: z.array(keyedPartSchema).optional(),
-    roles: z.array(keyedPartSchema).optional(),
+    /** Metrics computed from records and recorded events (runtime/metrics). */
+    metrics: z.array(metricSchema).max(500).optional(),
+    /** Metric-sandbox labels: CEL predicates backfilled onto stored records. */
+    metricLabels: z.array(metricLabelSchema).max(100).optional(),
+    /** Dashboards of widgets bound to metrics, with thresholds and threshold actions. */
+    dashboards: z.array(dashboardSchema).max(100).optional(),
+    /** Scheduled reports (Temporal Schedules) delivered in-app and by e-mail. */
+    reports: z.array(reportSchema).max(50).optional(),
+    /** Roles of the space: definition editing, table rights with row scopes, field lists (runtime/permissions). */
+    roles: z.array(roleSchema).max(100).optional(),
     /** Maintained by publish: tables removed from the definition whose data is kept. */
     retiredTables: z.array(retiredTableSchema).optional(),
   })

@@ -4,6 +4,8 @@ import { celTypeOfComputedResult, type CelType } from '../cel/cel-type-of-field'
 import { validateFlow } from '../flows/validate-flow';
 import { checkIdentifier } from '../identifiers';
 import { validateIntake } from '../intake/compile-intake';
+import { validateRoles } from '../permissions/validate-roles';
+import { validateMetrics } from '../metrics/validate-metrics';
 import { validateRules } from '../rules/compile-rules';
 import { appDefinitionSchema, type AppDefinition, type TableDefinition } from './definition-schema';
 import { issue, type DefinitionIssue, type Result } from './definition-issue';
@@ -111,6 +113,8 @@ export function validateDefinition(
   definition.flows?.forEach((flow, f) => issues.push(...validateFlow(definition, flow, f)));
   issues.push(...validateRules(definition));
   issues.push(...validateIntake(definition));
+  issues.push(...validateMetrics(definition));
+  issues.push(...validateRoles(definition));
   if (context.previous) checkAgainstPrevious(definition, context.previous, issues);
   return issues.length === 0 ? { ok: true, value: definition } : { ok: false, issues };
 }
