@@ -29,6 +29,8 @@ import type { TableContext } from './table-context';
 export interface RecordWriteOptions extends WriteMeta {
   /** The clock reading rules see (an input, so tests and replays are deterministic). */
   readonly now?: Date;
+  /** Permission check on the locked current record (platform/permissions); throws to refuse. */
+  readonly guard?: (tx: Tx, current: RecordJson) => Promise<void>;
 }
 
 /**
@@ -146,6 +148,7 @@ export async function updateRecord(
   if (issues.length > 0) throw new RecordInvalidError(issues);
   const row = await write(db, context, async (tx) => {
     const current = await lockLive(tx, context, id);
+    await options.guard?.(tx, rowToRecord(current, context.table.fields));
     if (options.source !== 'flow') await assertNotFrozen(tx, context, id);
     if (current.version !== expectedVersion) {
       throw new StaleVersionError(id, expectedVersion, Number(current.version));
@@ -193,6 +196,7 @@ export async function setRecordDeleted(
   const row = await write(db, context, async (tx) => {
     const current = await lockRow(tx, context, id);
     if (!current) throw new NotFoundError('record', id);
+    await options.guard?.(tx, rowToRecord(current, context.table.fields));
     if (options.source !== 'flow') await assertNotFrozen(tx, context, id);
     if ((current.deleted_at !== null) === deleted) {
       throw new BatonError(
