@@ -26,6 +26,7 @@ import { importRoutes } from './routes/import-routes';
 import { intakeRoutes } from './routes/intake-routes';
 import { recordRoutes } from './routes/record-routes';
 import { spaceRoutes } from './routes/space-routes';
+import { taskRoutes } from './routes/task-routes';
 import { templateRoutes } from './routes/template-routes';
 
 export interface AppDeps {
@@ -70,6 +71,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', exportRoutes(deps.database));
   app.route('/', recordRoutes(deps.database.db));
   app.route('/', flowRoutes({ db: deps.database.db, temporal: deps.health.temporal }));
+  app.route('/', taskRoutes({ db: deps.database.db }));
   app.route('/', importRoutes({ database: deps.database, logger: deps.logger }));
   app.route(
     '/',

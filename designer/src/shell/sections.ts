@@ -25,4 +25,12 @@ export const homeSection: Section = {
   component: lazy(() => import('../home/HomeSection')),
 };
 
-export const sections: readonly Section[] = [homeSection];
+export const sections: readonly Section[] = [
+  homeSection,
+  {
+    key: 'rep',
+    label: { 'zh-CN': '我的线索', en: 'My leads' },
+    audience: 'rep',
+    component: lazy(() => import('../rep/RepSection')),
+  },
+];

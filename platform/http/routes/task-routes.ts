@@ -1,0 +1,61 @@
+// Tasks API: the flow tasks of a record (completing one is in flow-routes).
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Db } from '../../db/database';
+import { listRecordTasks } from '../../flows/task-repository';
+import { getRecordOrThrow } from '../../records/record-service';
+import { resolveTable } from '../../records/table-context';
+import { errorSchema, jsonContent } from '../schemas';
+import { validationHook } from '../validation-hook';
+
+const recordParams = z.object({
+  space: z
+    .string()
+    .max(63)
+    .openapi({ param: { name: 'space', in: 'path' } }),
+  table: z
+    .string()
+    .max(63)
+    .openapi({ param: { name: 'table', in: 'path' } }),
+  id: z
+    .string()
+    .uuid('must be a record id (uuid)')
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
+
+const taskSchema = z
+  .object({
+    id: z.string(),
+    flow: z.string().nullable(),
+    node: z.string().nullable(),
+    assignee: z.string(),
+    title: z.object({ 'zh-CN': z.string(), en: z.string() }),
+    dueAt: z.string(),
+    status: z.enum(['open', 'done', 'cancelled']),
+    createdAt: z.string(),
+    completedAt: z.string().nullable(),
+    completedBy: z.string().nullable(),
+  })
+  .openapi('FlowTask');
+
+const list = createRoute({
+  method: 'get',
+  path: '/api/spaces/{space}/tables/{table}/records/{id}/tasks',
+  tags: ['flows'],
+  summary: "A record's flow tasks: open ones first, earliest due first",
+  request: { params: recordParams },
+  responses: {
+    200: jsonContent(z.object({ tasks: z.array(taskSchema) }), 'The tasks'),
+    404: jsonContent(errorSchema, 'No such space, table or record'),
+  },
+});
+
+/** Routes of the tasks API. */
+export function taskRoutes(deps: { readonly db: Db }) {
+  return new OpenAPIHono({ defaultHook: validationHook }).openapi(list, async (c) => {
+    const { space, table, id } = c.req.valid('param');
+    const context = await resolveTable(deps.db, space, table);
+    await getRecordOrThrow(deps.db, context, id, true);
+    const tasks = await listRecordTasks(deps.db, context.space.id, context.table.key, id);
+    return c.json({ tasks }, 200);
+  });
+}
