@@ -1,0 +1,323 @@
+// Cross-reference checks of metrics, sandbox labels, dashboards and reports at publish.
+import { checkCel } from '../cel/compile-cel';
+import type { AppDefinition, TableDefinition } from '../definition/definition-schema';
+import { issue, type DefinitionIssue } from '../definition/definition-issue';
+import { celToSql } from './cel-to-sql';
+import { isNumeric, isTemporal, metricFields, recordResolver } from './metric-columns';
+import type { MetricDefinition } from './metric-schema';
+
+type Path = (string | number)[];
+
+/**
+ * Every problem of the definition's metrics, labels, dashboards and reports, with JSON pointers.
+ * @example validateMetrics(definition) // [{ pointer: '/metrics/0/table', code: 'UNKNOWN_TABLE', … }]
+ */
+export function validateMetrics(definition: AppDefinition): DefinitionIssue[] {
+  const issues: DefinitionIssue[] = [];
+  const tables = new Map(definition.tables.map((t) => [t.key, t]));
+  const labels = new Set((definition.metricLabels ?? []).map((l) => l.key));
+  unique(
+    (definition.metricLabels ?? []).map((l) => l.key),
+    ['metricLabels'],
+    'label',
+    issues,
+  );
+  definition.metricLabels?.forEach((label, i) => {
+    const table = tableOrIssue(tables, label.table, ['metricLabels', i, 'table'], issues);
+    if (table)
+      filterIssues(table, label.predicate, labels, ['metricLabels', i, 'predicate'], issues);
+  });
+
+  const metrics = new Map((definition.metrics ?? []).map((m) => [m.key, m]));
+  unique(
+    (definition.metrics ?? []).map((m) => m.key),
+    ['metrics'],
+    'metric',
+    issues,
+  );
+  definition.metrics?.forEach((metric, i) =>
+    checkMetric(tables, labels, metric, ['metrics', i], issues),
+  );
+
+  const flows = new Set((definition.flows ?? []).map((f) => f.key));
+  unique(
+    (definition.dashboards ?? []).map((d) => d.key),
+    ['dashboards'],
+    'dashboard',
+    issues,
+  );
+  definition.dashboards?.forEach((dashboard, d) => {
+    unique(
+      dashboard.widgets.map((w) => w.key),
+      ['dashboards', d, 'widgets'],
+      'widget',
+      issues,
+    );
+    dashboard.widgets.forEach((widget, w) => {
+      const at: Path = ['dashboards', d, 'widgets', w];
+      const metric = metrics.get(widget.metric);
+      if (!metric) {
+        issues.push(
+          issue(
+            [...at, 'metric'],
+            'UNKNOWN_METRIC',
+            `no metric "${widget.metric}"`,
+            `没有指标「${widget.metric}」`,
+          ),
+        );
+      } else if (widget.groupBy) {
+        const table = tables.get(metric.table);
+        if (table)
+          widget.groupBy.forEach((g, k) => checkGroupBy(table, g, [...at, 'groupBy', k], issues));
+      }
+      if (widget.position.x + widget.position.w > 12) {
+        issues.push(
+          issue(
+            [...at, 'position'],
+            'WIDGET_OFF_GRID',
+            `the widget reaches column ${widget.position.x + widget.position.w}, beyond the 12-column grid`,
+            `组件超出 12 列网格（到第 ${widget.position.x + widget.position.w} 列）`,
+          ),
+        );
+      }
+      const t = widget.thresholds;
+      if (t && (t.direction === 'lower_is_better' ? t.green > t.yellow : t.green < t.yellow)) {
+        issues.push(
+          issue(
+            [...at, 'thresholds'],
+            'THRESHOLDS_ORDER',
+            t.direction === 'lower_is_better'
+              ? 'green must be at most yellow when lower is better'
+              : 'green must be at least yellow when higher is better',
+            t.direction === 'lower_is_better'
+              ? '越低越好时绿色阈值不能高于黄色阈值'
+              : '越高越好时绿色阈值不能低于黄色阈值',
+          ),
+        );
+      }
+      widget.actions?.forEach((action, a) => {
+        if (!flows.has(action.startFlow)) {
+          issues.push(
+            issue(
+              [...at, 'actions', a, 'startFlow'],
+              'UNKNOWN_FLOW',
+              `no flow "${action.startFlow}"`,
+              `没有流程「${action.startFlow}」`,
+            ),
+          );
+        }
+      });
+      if (widget.actions?.length && !t) {
+        issues.push(
+          issue(
+            [...at, 'actions'],
+            'ACTIONS_WITHOUT_THRESHOLDS',
+            'threshold actions need thresholds',
+            '阈值动作需要先设置阈值',
+          ),
+        );
+      }
+    });
+  });
+
+  const dashboards = new Set((definition.dashboards ?? []).map((d) => d.key));
+  unique(
+    (definition.reports ?? []).map((r) => r.key),
+    ['reports'],
+    'report',
+    issues,
+  );
+  definition.reports?.forEach((report, r) => {
+    if (!dashboards.has(report.dashboard)) {
+      issues.push(
+        issue(
+          ['reports', r, 'dashboard'],
+          'UNKNOWN_DASHBOARD',
+          `no dashboard "${report.dashboard}"`,
+          `没有看板「${report.dashboard}」`,
+        ),
+      );
+    }
+    if (!isTimeZone(report.timezone)) {
+      issues.push(
+        issue(
+          ['reports', r, 'timezone'],
+          'UNKNOWN_TIME_ZONE',
+          `unknown time zone "${report.timezone}"`,
+          `未知时区「${report.timezone}」`,
+        ),
+      );
+    }
+  });
+  return issues;
+}
+
+function checkMetric(
+  tables: ReadonlyMap<string, TableDefinition>,
+  labels: ReadonlySet<string>,
+  metric: MetricDefinition,
+  at: Path,
+  issues: DefinitionIssue[],
+): void {
+  const table = tableOrIssue(tables, metric.table, [...at, 'table'], issues);
+  if (!table) return;
+  const fields = new Map(metricFields(table).map((f) => [f.key, f]));
+  const measure = metric.measure;
+  if ('field' in measure) {
+    const field = fields.get(measure.field);
+    if (!field) unknownField(table, measure.field, [...at, 'measure', 'field'], issues);
+    else if (measure.kind !== 'count_distinct' && !isNumeric(field) && !isTemporal(field)) {
+      issues.push(
+        issue(
+          [...at, 'measure', 'field'],
+          'FIELD_NOT_NUMERIC',
+          `${measure.kind} needs a number field; "${measure.field}" is ${field.type}`,
+          `${measure.kind} 需要数值字段；「${measure.field}」是 ${field.type}`,
+        ),
+      );
+    }
+  }
+  if (measure.kind === 'ratio')
+    filterIssues(table, measure.numerator, labels, [...at, 'measure', 'numerator'], issues);
+  if (measure.kind === 'builtin') {
+    const p = measure.params ?? {};
+    const named: Array<[string | undefined, Path]> = [
+      [
+        p.channelField ?? (measure.formula === 'channel_effectiveness' ? 'source' : undefined),
+        ['channelField'],
+      ],
+      [
+        p.gradeField ?? (measure.formula === 'channel_effectiveness' ? 'need_grade' : undefined),
+        ['gradeField'],
+      ],
+      ...(p.completenessFields ?? []).map((f, k): [string, Path] => [f, ['completenessFields', k]]),
+    ];
+    for (const [key, path] of named) {
+      if (key !== undefined && !fields.has(key))
+        unknownField(table, key, [...at, 'measure', 'params', ...path], issues);
+    }
+  }
+  if (metric.filter) filterIssues(table, metric.filter, labels, [...at, 'filter'], issues);
+  if (metric.time) {
+    const field = fields.get(metric.time.field);
+    if (!field) unknownField(table, metric.time.field, [...at, 'time', 'field'], issues);
+    else if (!isTemporal(field)) {
+      issues.push(
+        issue(
+          [...at, 'time', 'field'],
+          'FIELD_NOT_TEMPORAL',
+          `a time window needs a date or datetime field; "${metric.time.field}" is ${field.type}`,
+          `时间窗口需要日期或时间字段；「${metric.time.field}」是 ${field.type}`,
+        ),
+      );
+    }
+  }
+  metric.groupBy?.forEach((g, k) => checkGroupBy(table, g, [...at, 'groupBy', k], issues));
+}
+
+/** A group-by names a field; a time bucket needs a date or datetime field. */
+export function checkGroupBy(
+  table: TableDefinition,
+  groupBy: string,
+  at: Path,
+  issues: DefinitionIssue[],
+): void {
+  const [key = '', bucket] = groupBy.split(':');
+  const field = metricFields(table).find((f) => f.key === key);
+  if (!field) return unknownField(table, key, at, issues);
+  if (bucket && !isTemporal(field)) {
+    issues.push(
+      issue(
+        at,
+        'FIELD_NOT_TEMPORAL',
+        `"${key}" is not a date or datetime, so it has no ${bucket}`,
+        `「${key}」不是日期或时间字段，无法按${bucket}分组`,
+      ),
+    );
+  }
+}
+
+function filterIssues(
+  table: TableDefinition,
+  source: string,
+  labels: ReadonlySet<string>,
+  at: Path,
+  issues: DefinitionIssue[],
+): void {
+  const celIssues = checkCel(
+    source,
+    { record: metricFields(table), variables: { labels: 'map<string, bool>' } },
+    { expect: 'bool' },
+  );
+  for (const problem of celIssues) {
+    issues.push({ ...issue(at, problem.code, problem.message, problem.message) });
+  }
+  if (celIssues.length > 0) return;
+  const resolve = recordResolver(table, 'r', (key) =>
+    labels.has(key) ? { parts: ['true'], kind: 'bool' } : undefined,
+  );
+  const compiled = celToSql(source, resolve, '1970-01-01T00:00:00Z');
+  if (!compiled.ok) {
+    issues.push(
+      issue(
+        at,
+        'CEL_NOT_SQL',
+        `this filter cannot be computed in the database: ${compiled.message}`,
+        `该筛选条件无法在数据库中计算：${compiled.message}`,
+      ),
+    );
+  }
+}
+
+function tableOrIssue(
+  tables: ReadonlyMap<string, TableDefinition>,
+  key: string,
+  at: Path,
+  issues: DefinitionIssue[],
+): TableDefinition | undefined {
+  const table = tables.get(key);
+  if (!table) issues.push(issue(at, 'UNKNOWN_TABLE', `no table "${key}"`, `没有表「${key}」`));
+  return table;
+}
+
+function unknownField(
+  table: TableDefinition,
+  key: string,
+  at: Path,
+  issues: DefinitionIssue[],
+): void {
+  issues.push(
+    issue(
+      at,
+      'UNKNOWN_FIELD',
+      `no field "${key}" in table "${table.key}"`,
+      `表「${table.key}」中没有字段「${key}」`,
+    ),
+  );
+}
+
+function unique(keys: readonly string[], at: Path, what: string, issues: DefinitionIssue[]): void {
+  const seen = new Set<string>();
+  keys.forEach((key, i) => {
+    if (seen.has(key)) {
+      issues.push(
+        issue(
+          [...at, i, 'key'],
+          'DUPLICATE_KEY',
+          `${what} "${key}" is defined twice`,
+          `「${key}」重复定义`,
+        ),
+      );
+    }
+    seen.add(key);
+  });
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
