@@ -19,6 +19,8 @@ export interface ExportRequest {
   readonly query: Omit<ListQuery, 'limit' | 'cursor'>;
   /** Records per page read from the database. */
   readonly pageSize?: number;
+  /** Only these fields become columns (the caller's readable ones); every field when absent. */
+  readonly fields?: ReadonlySet<string>;
 }
 
 /**
@@ -34,12 +36,16 @@ export async function exportRecords(
   request: ExportRequest,
 ): Promise<ReadableStream<Uint8Array>> {
   const { db } = database;
-  const columns = exportColumns(context, request.locale);
+  const columns = exportColumns(context, request.locale).filter(
+    (c) => request.fields === undefined || request.fields.has(c.key),
+  );
   const relations = relationKeys(context);
   const limit = request.pageSize ?? 1000;
-  const read = isPlainScan(request.query)
-    ? cursorPages(scanTable(database.sql, context, request.query, limit))
-    : keysetPages(db, context, request.query, limit);
+  // A row scope is a WHERE clause only the keyset pages apply.
+  const read =
+    isPlainScan(request.query) && !request.query.scope
+      ? cursorPages(scanTable(database.sql, context, request.query, limit))
+      : keysetPages(db, context, request.query, limit);
   const nextPage = async (): Promise<Page | undefined> => {
     const records = await read.next();
     if (!records) return undefined;

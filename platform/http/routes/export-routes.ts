@@ -4,6 +4,9 @@ import { recordFilterSchema } from '../../../runtime/records/record-filter';
 import type { Database } from '../../db/database';
 import { exportRecords } from '../../exports/record-export';
 import { QueryInvalidError } from '../../records/record-query';
+import { ForbiddenError } from '../../permissions/permission-errors';
+import { scopedListQuery } from '../../permissions/record-guard';
+import { requestTableAccess } from '../../permissions/request-access';
 import { resolveTable } from '../../records/table-context';
 import { errorSchema, jsonContent } from '../schemas';
 import { validationHook } from '../validation-hook';
@@ -70,18 +73,24 @@ export function exportRoutes(database: Database) {
     const { space, table } = c.req.valid('param');
     const q = c.req.valid('query');
     const context = await resolveTable(database.db, space, table);
+    const access = await requestTableAccess(c, database.db, context);
+    if (!access.bypass && !access.export) {
+      throw new ForbiddenError('export', `records of table "${context.table.key}"`);
+    }
+    const query = scopedListQuery(context, access, {
+      filter: q.filter === undefined ? undefined : parseFilter(q.filter),
+      search: q.q,
+      sort: q.sort
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+      deleted: q.deleted,
+    });
     const stream = await exportRecords(database, context, {
       format: q.format,
       locale: q.locale,
-      query: {
-        filter: q.filter === undefined ? undefined : parseFilter(q.filter),
-        search: q.q,
-        sort: q.sort
-          ?.split(',')
-          .map((s) => s.trim())
-          .filter(Boolean),
-        deleted: q.deleted,
-      },
+      query,
+      fields: access.bypass ? undefined : access.alwaysReadable,
     });
     const name = `${context.table.label[q.locale]}-${new Date().toISOString().slice(0, 10)}.${q.format}`;
     return c.body(stream, 200, {

@@ -7,6 +7,16 @@ import { getPublished } from '../../definitions/definition-store';
 import { BatonError, NotFoundError } from '../../errors';
 import { completeTask, recordTimeline, simulate, submitVerdict } from '../../flows/flow-service';
 import { resolveTable } from '../../records/table-context';
+import {
+  assertAdmin,
+  assertRecordAction,
+  presentTimeline,
+  readRecordAs,
+} from '../../permissions/record-guard';
+import { actingUserId, requestAccess, requestTableAccess } from '../../permissions/request-access';
+import { ForbiddenError } from '../../permissions/permission-errors';
+import { requestActor } from '../request-actor';
+import type { Context } from 'hono';
 import { getSpaceOrThrow } from '../../spaces/space-repository';
 import { errorSchema, jsonContent } from '../schemas';
 import { validationHook } from '../validation-hook';
@@ -219,22 +229,36 @@ export function flowRoutes({ db, temporal }: FlowRouteDeps) {
       );
     return c;
   };
+  const assertSpaceAdmin = async (c: Context, key: string) => {
+    const spaceRow = await getSpaceOrThrow(db, key);
+    const published = await getPublished(db, spaceRow.id);
+    const access = await requestAccess(c, db, spaceRow.id, published.version, published.definition);
+    assertAdmin(access, `the flow executions of space "${key}"`);
+  };
   return new OpenAPIHono({ defaultHook: validationHook })
     .openapi(routes.timeline, async (c) => {
       const { space, table, id } = c.req.valid('param');
       const context = await resolveTable(db, space, table);
-      return c.json({ entries: await recordTimeline(db, context, id) }, 200);
+      const access = await requestTableAccess(c, db, context);
+      const record = await readRecordAs(db, context, access, id, true);
+      const entries = await recordTimeline(db, context, id);
+      return c.json({ entries: presentTimeline(context, access, record, entries) }, 200);
     })
     .openapi(routes.verdict, async (c) => {
       const { space, table, id } = c.req.valid('param');
       const context = await resolveTable(db, space, table);
-      await submitVerdict(db, context, id, c.req.valid('json'));
+      const access = await requestTableAccess(c, db, context);
+      await assertRecordAction(db, context, access, 'update', id);
+      const by = actingUserId(requestActor(c));
+      await submitVerdict(db, context, id, { ...c.req.valid('json'), by });
       return c.json({ accepted: true as const }, 202);
     })
     .openapi(routes.completeTask, async (c) => {
       const { space, table, id, task } = c.req.valid('param');
       const context = await resolveTable(db, space, table);
-      await completeTask(db, context, id, task, null);
+      const access = await requestTableAccess(c, db, context);
+      await assertRecordAction(db, context, access, 'update', id);
+      await completeTask(db, context, id, task, actingUserId(requestActor(c)));
       return c.json({ completed: true as const }, 200);
     })
     .openapi(routes.simulate, async (c) => {
@@ -245,6 +269,15 @@ export function flowRoutes({ db, temporal }: FlowRouteDeps) {
       const definition = published.definition.flows?.find((f) => f.key === flow);
       if (!definition) throw new NotFoundError('flow', flow);
       const context = await resolveTable(db, space, definition.table);
+      const access = await requestAccess(
+        c,
+        db,
+        context.space.id,
+        context.version,
+        context.definition,
+      );
+      if (!access.editDefinition)
+        throw new ForbiddenError('edit the definition of', `space "${space}"`);
       const result = simulate(context, flow, {
         record: body.record,
         start: body.start ?? new Date().toISOString(),
@@ -258,7 +291,7 @@ export function flowRoutes({ db, temporal }: FlowRouteDeps) {
     })
     .openapi(routes.executions, async (c) => {
       const { space, flow } = c.req.valid('param');
-      await getSpaceOrThrow(db, space);
+      await assertSpaceAdmin(c, space);
       const executions: Record<string, unknown>[] = [];
       const prefix = flowWorkflowId(space, flow, '');
       for await (const info of client().workflow.list({
@@ -277,7 +310,7 @@ export function flowRoutes({ db, temporal }: FlowRouteDeps) {
     })
     .openapi(routes.cancel, async (c) => {
       const { space, flow, record } = c.req.valid('param');
-      await getSpaceOrThrow(db, space);
+      await assertSpaceAdmin(c, space);
       await client()
         .workflow.getHandle(flowWorkflowId(space, flow, record))
         .cancel();

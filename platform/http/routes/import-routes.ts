@@ -13,6 +13,9 @@ import { previewImport, startImport } from '../../imports/import-service';
 import { spoolUpload } from '../../imports/upload-spool';
 import { csvField } from '../../exports/export-csv';
 import type { Logger } from '../../logger';
+import { assertCanImport, assertImportRight } from '../../permissions/record-guard';
+import { actingUserId, requestAccess, requestTableAccess } from '../../permissions/request-access';
+import { requestActor } from '../request-actor';
 import { resolveTable } from '../../records/table-context';
 import { errorSchema, jsonContent } from '../schemas';
 import { validationHook } from '../validation-hook';
@@ -181,9 +184,18 @@ export function importRoutes(deps: ImportRoutesDeps) {
     .openapi(routes.preview, async (c) => {
       const { space, table } = c.req.valid('param');
       const context = await resolveTable(db, space, table);
+      const access = await requestAccess(
+        c,
+        db,
+        context.space.id,
+        context.version,
+        context.definition,
+      );
+      assertImportRight(access.table(context.table.key));
       const upload = await spoolUpload(c.req.raw, { maxBytes });
       try {
         const options = parseOptions(upload.fields.get('options'), previewOptionsSchema, {});
+        assertCanImport(context, access, options);
         return c.json(await previewImport(deps.database, context, upload.file.path, options), 200);
       } finally {
         await rm(upload.file.path, { force: true });
@@ -192,25 +204,37 @@ export function importRoutes(deps: ImportRoutesDeps) {
     .openapi(routes.start, async (c) => {
       const { space, table } = c.req.valid('param');
       const context = await resolveTable(db, space, table);
+      const access = await requestAccess(
+        c,
+        db,
+        context.space.id,
+        context.version,
+        context.definition,
+      );
+      assertImportRight(access.table(context.table.key));
       const upload = await spoolUpload(c.req.raw, { maxBytes });
       let options: ImportOptions;
       try {
         options = parseOptions(upload.fields.get('options'), importOptionsSchema, undefined);
+        assertCanImport(context, access, options);
       } catch (error) {
         await rm(upload.file.path, { force: true });
         throw error;
       }
-      const { job } = await startImport(deps, context, upload.file, options, { actor: null });
+      const actor = actingUserId(requestActor(c));
+      const { job } = await startImport(deps, context, upload.file, options, { actor });
       return c.json({ job }, 202);
     })
     .openapi(routes.get, async (c) => {
       const { space, table, id } = c.req.valid('param');
       const context = await resolveTable(db, space, table);
+      assertImportRight(await requestTableAccess(c, db, context));
       return c.json({ job: await getJobOrThrow(db, context.space.id, context.table.key, id) }, 200);
     })
     .openapi(routes.errors, async (c) => {
       const { space, table, id } = c.req.valid('param');
       const context = await resolveTable(db, space, table);
+      assertImportRight(await requestTableAccess(c, db, context));
       const job = await getJobOrThrow(db, context.space.id, context.table.key, id);
       const encoder = new TextEncoder();
       const errors = jobErrors(db, job.id);

@@ -6,13 +6,24 @@ import { BatonError } from '../../errors';
 import { expandRecords } from '../../records/record-expansion';
 import { recordHistory } from '../../records/record-history';
 import { listRecords, QueryInvalidError, type ListQuery } from '../../records/record-query';
+import { createRecord, setRecordDeleted, updateRecord } from '../../records/record-service';
+import type { RecordJson } from '../../records/record-values';
+import { resolveTable, type TableContext } from '../../records/table-context';
 import {
-  createRecord,
-  getRecordOrThrow,
-  setRecordDeleted,
-  updateRecord,
-} from '../../records/record-service';
-import { resolveTable } from '../../records/table-context';
+  assertCanCreate,
+  assertExpandable,
+  inScope,
+  presentHistory,
+  presentExpanded,
+  presentRecord,
+  readRecordAs,
+  scopedListQuery,
+  writeGuard,
+} from '../../permissions/record-guard';
+import { actingUserId, requestAccess } from '../../permissions/request-access';
+import type { SpaceAccess } from '../../permissions/space-access';
+import { requestActor } from '../request-actor';
+import type { Context } from 'hono';
 import { errorSchema, jsonContent } from '../schemas';
 import { validationHook } from '../validation-hook';
 
@@ -170,27 +181,45 @@ const routes = {
   }),
 };
 
-const meta = { actor: null, source: 'api' as const };
+const metaOf = (c: Context) => ({ actor: actingUserId(requestActor(c)), source: 'api' as const });
 
 export function recordRoutes(db: Db) {
+  /** The table and the caller's rights on it: every handler starts here. */
+  const resolve = async (c: Context, params: { space: string; table: string }) => {
+    const context = await resolveTable(db, params.space, params.table);
+    const space = await requestAccess(c, db, context.space.id, context.version, context.definition);
+    return { context, space, access: space.table(context.table.key) };
+  };
+  const show = async (
+    context: TableContext,
+    space: SpaceAccess,
+    records: RecordJson[],
+    expand: readonly string[],
+  ) => {
+    assertExpandable(space.table(context.table.key), expand);
+    const expanded = await expandRecords(db, context, records, expand);
+    return presentExpanded(db, context, space, expanded);
+  };
   const run = async (
+    c: Context,
     params: { space: string; table: string },
     query: ListQuery,
     expand: readonly string[],
   ) => {
-    const context = await resolveTable(db, params.space, params.table);
-    const page = await listRecords(db, context, query);
-    return { ...page, records: await expandRecords(db, context, page.records, expand) };
+    const { context, space, access } = await resolve(c, params);
+    const page = await listRecords(db, context, scopedListQuery(context, access, query));
+    return { ...page, records: await show(context, space, page.records, expand) };
   };
 
   return new OpenAPIHono({ defaultHook: validationHook })
     .openapi(routes.create, async (c) => {
-      const context = await resolveTable(
-        db,
-        c.req.valid('param').space,
-        c.req.valid('param').table,
-      );
-      return c.json({ record: await createRecord(db, context, c.req.valid('json'), meta) }, 201);
+      const { context, access } = await resolve(c, c.req.valid('param'));
+      const input = c.req.valid('json');
+      assertCanCreate(access, input);
+      const record = await createRecord(db, context, input, metaOf(c));
+      // Rules may hand the new record to someone else: then its creator sees only its id.
+      const visible = await inScope(db, context, access, 'read', String(record.id));
+      return c.json({ record: visible ? presentRecord(access, record) : { id: record.id } }, 201);
     })
     .openapi(routes.list, async (c) => {
       const q = c.req.valid('query');
@@ -205,7 +234,7 @@ export function recordRoutes(db: Db) {
         cursor: q.cursor,
         deleted: q.deleted,
       };
-      return c.json(await run(c.req.valid('param'), query, splitList(q.expand)), 200);
+      return c.json(await run(c, c.req.valid('param'), query, splitList(q.expand)), 200);
     })
     .openapi(routes.query, async (c) => {
       const body = c.req.valid('json');
@@ -217,19 +246,13 @@ export function recordRoutes(db: Db) {
         cursor: body.cursor,
         deleted: body.deleted,
       };
-      return c.json(await run(c.req.valid('param'), query, body.expand ?? []), 200);
+      return c.json(await run(c, c.req.valid('param'), query, body.expand ?? []), 200);
     })
     .openapi(routes.get, async (c) => {
-      const { space, table, id } = c.req.valid('param');
-      const context = await resolveTable(db, space, table);
-      const record = await getRecordOrThrow(db, context, id);
-      const [expanded] = await expandRecords(
-        db,
-        context,
-        [record],
-        splitList(c.req.valid('query').expand),
-      );
-      return c.json({ record: expanded ?? record }, 200);
+      const { context, space, access } = await resolve(c, c.req.valid('param'));
+      const record = await readRecordAs(db, context, access, c.req.valid('param').id);
+      const [shown] = await show(context, space, [record], splitList(c.req.valid('query').expand));
+      return c.json({ record: shown ?? presentRecord(access, record) }, 200);
     })
     .openapi(routes.update, async (c) => {
       const { space, table, id } = c.req.valid('param');
@@ -242,35 +265,38 @@ export function recordRoutes(db: Db) {
           'send the record version you read, as "version" in the body or an If-Match header',
         );
       }
-      const context = await resolveTable(db, space, table);
-      return c.json({ record: await updateRecord(db, context, id, values, version, meta) }, 200);
+      const { context, access } = await resolve(c, { space, table });
+      const guard = writeGuard(context, access, 'update', values);
+      const record = await updateRecord(db, context, id, values, version, { ...metaOf(c), guard });
+      return c.json({ record: presentRecord(access, record) }, 200);
     })
     .openapi(routes.remove, async (c) => {
-      const { space, table, id } = c.req.valid('param');
-      const context = await resolveTable(db, space, table);
-      return c.json(
-        {
-          record: await setRecordDeleted(db, context, id, true, c.req.valid('query').version, meta),
-        },
-        200,
+      const { id } = c.req.valid('param');
+      const { context, access } = await resolve(c, c.req.valid('param'));
+      const options = { ...metaOf(c), guard: writeGuard(context, access, 'delete') };
+      const record = await setRecordDeleted(
+        db,
+        context,
+        id,
+        true,
+        c.req.valid('query').version,
+        options,
       );
+      return c.json({ record: presentRecord(access, record) }, 200);
     })
     .openapi(routes.restore, async (c) => {
-      const { space, table, id } = c.req.valid('param');
-      const context = await resolveTable(db, space, table);
-      return c.json(
-        { record: await setRecordDeleted(db, context, id, false, undefined, meta) },
-        200,
-      );
+      const { id } = c.req.valid('param');
+      const { context, access } = await resolve(c, c.req.valid('param'));
+      const options = { ...metaOf(c), guard: writeGuard(context, access, 'delete') };
+      const record = await setRecordDeleted(db, context, id, false, undefined, options);
+      return c.json({ record: presentRecord(access, record) }, 200);
     })
     .openapi(routes.history, async (c) => {
-      const { space, table, id } = c.req.valid('param');
-      const context = await resolveTable(db, space, table);
-      await getRecordOrThrow(db, context, id, true);
-      return c.json(
-        { entries: await recordHistory(db, context.space.id, context.table.key, id) },
-        200,
-      );
+      const { id } = c.req.valid('param');
+      const { context, access } = await resolve(c, c.req.valid('param'));
+      const record = await readRecordAs(db, context, access, id, true);
+      const entries = await recordHistory(db, context.space.id, context.table.key, id);
+      return c.json({ entries: presentHistory(access, record, entries) }, 200);
     });
 }
 
