@@ -13,6 +13,7 @@ import type { HealthSources } from '../health/health-check';
 import type { Logger } from '../logger';
 import { BatonError } from '../errors';
 import { createErrorHandler, notFound } from './error-handler';
+import { fileReadCheck } from '../permissions/file-access';
 import { definitionRoutes } from './routes/definition-routes';
 import { exportRoutes } from './routes/export-routes';
 import { fileRoutes } from './routes/file-routes';
@@ -80,6 +81,7 @@ export function createApp(deps: AppDeps) {
       store: deps.files.store,
       maxUploadBytes: deps.files.maxUploadBytes,
       resolveSpace: (key) => getSpaceOrThrow(deps.database.db, key),
+      canRead: fileReadCheck(deps.database.db),
     }),
   );
   app.route('/', peopleRoutes({ db: deps.database.db }));

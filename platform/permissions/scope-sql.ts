@@ -14,6 +14,9 @@ import type { TableContext } from '../records/table-context';
 import type { UserFacts } from './space-access';
 import type { ScopeGrant, TableAccess } from './table-access';
 
+/** What a row scope needs to know of its table. */
+export type ScopeTable = Pick<TableContext, 'space' | 'version' | 'table' | 'fields'>;
+
 const predicates = new Map<string, RowPredicate | null>();
 
 /**
@@ -22,7 +25,7 @@ const predicates = new Map<string, RowPredicate | null>();
  * @example const where = scopeCondition(context, access.table('lead'), 'read')
  */
 export function scopeCondition(
-  context: TableContext,
+  context: ScopeTable,
   access: TableAccess,
   action: ScopedAction,
 ): RawBuilder<unknown> | undefined {
@@ -36,7 +39,7 @@ export function scopeCondition(
 }
 
 function grantCondition(
-  context: TableContext,
+  context: ScopeTable,
   grant: ScopeGrant,
   user: UserFacts,
 ): RawBuilder<unknown> {
@@ -65,11 +68,7 @@ function grantCondition(
   return predicateSql(context, predicate, user);
 }
 
-function predicateSql(
-  context: TableContext,
-  p: RowPredicate,
-  user: UserFacts,
-): RawBuilder<unknown> {
+function predicateSql(context: ScopeTable, p: RowPredicate, user: UserFacts): RawBuilder<unknown> {
   switch (p.kind) {
     case 'and':
     case 'or':
@@ -112,12 +111,12 @@ function fieldRef(key: string): RawBuilder<unknown> {
 
 const systemTypes: Readonly<Record<string, string>> = { owner: 'uuid', stage: 'text' };
 
-function fieldOf(context: TableContext, key: string): FieldDefinition | undefined {
+function fieldOf(context: ScopeTable, key: string): FieldDefinition | undefined {
   return context.fields.get(key);
 }
 
 /** The SQL scalar type of an operand when it names a column. */
-function typeOf(context: TableContext, o: RowOperand): string | undefined {
+function typeOf(context: ScopeTable, o: RowOperand): string | undefined {
   if (o.kind !== 'field') return undefined;
   const system = systemTypes[o.key];
   if (system && !context.fields.has(o.key)) return system;
@@ -127,7 +126,7 @@ function typeOf(context: TableContext, o: RowOperand): string | undefined {
   return type.endsWith('[]') ? undefined : type;
 }
 
-function listElementType(context: TableContext, o: RowOperand): string | undefined {
+function listElementType(context: ScopeTable, o: RowOperand): string | undefined {
   if (o.kind !== 'field') return undefined;
   const field = fieldOf(context, o.key);
   if (!field) return undefined;
@@ -136,7 +135,7 @@ function listElementType(context: TableContext, o: RowOperand): string | undefin
 }
 
 function operandSql(
-  context: TableContext,
+  context: ScopeTable,
   o: RowOperand,
   user: UserFacts,
   type: string,
@@ -157,7 +156,7 @@ function operandSql(
 }
 
 function listSql(
-  context: TableContext,
+  context: ScopeTable,
   o: RowOperand,
   user: UserFacts,
   elementType: string,

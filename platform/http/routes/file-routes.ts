@@ -2,13 +2,10 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { BatonError } from '../../errors';
-import {
-  getFileOrThrow,
-  getReadableFileOrThrow,
-  uploadFile,
-  type FileAccessCheck,
-} from '../../files/file-service';
+import { getReadableFileOrThrow, uploadFile, type FileAccessCheck } from '../../files/file-service';
 import { FileTooLargeError, type FileStore } from '../../files/file-store';
+import { actingUserId } from '../../permissions/request-access';
+import { requestActor } from '../request-actor';
 import type { Db } from '../../db/database';
 import { errorSchema, jsonContent } from '../schemas';
 import { validationHook } from '../validation-hook';
@@ -90,6 +87,7 @@ const metadata = createRoute({
   request: { params: fileParams },
   responses: {
     200: jsonContent(z.object({ file: fileSchema }), 'The file'),
+    403: jsonContent(errorSchema, 'Not allowed to read this file'),
     404: jsonContent(errorSchema, 'No such space or file'),
   },
 });
@@ -130,7 +128,7 @@ export function fileRoutes(deps: FileRoutesDeps) {
         spaceId: space.id,
         stream: part.content,
         originalName: part.fileName,
-        createdBy: null,
+        createdBy: actingUserId(requestActor(c)),
         maxBytes: deps.maxUploadBytes,
       });
       return c.json({ file }, 201);
@@ -138,7 +136,14 @@ export function fileRoutes(deps: FileRoutesDeps) {
     .openapi(metadata, async (c) => {
       const { space: key, id } = c.req.valid('param');
       const space = await deps.resolveSpace(key);
-      return c.json({ file: await getFileOrThrow(deps.db, space.id, id) }, 200);
+      // The name of a file says something too: the same check as its bytes.
+      const file = await getReadableFileOrThrow(deps.db, {
+        spaceId: space.id,
+        id,
+        context: c as Context,
+        canRead: deps.canRead,
+      });
+      return c.json({ file }, 200);
     })
     .openapi(content, async (c) => {
       const { space: key, id } = c.req.valid('param');
