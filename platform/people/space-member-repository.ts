@@ -21,7 +21,7 @@ export async function setMemberRoles(
   roles: readonly string[],
   actor: Actor,
 ): Promise<SpaceMember> {
-  authorizePeople(actor, 'members.write');
+  await authorizePeople(db, actor, 'members.write', spaceId);
   const user = await getUserOrThrow(db, userId);
   const unique = [...new Set(roles)];
   await db
@@ -39,7 +39,7 @@ export async function listMembers(
   query: { readonly role?: string },
   actor: Actor,
 ): Promise<SpaceMember[]> {
-  authorizePeople(actor, 'members.read');
+  await authorizePeople(db, actor, 'members.read', spaceId);
   const rows = await db
     .selectFrom('platform.space_members as m')
     .innerJoin('platform.users as u', 'u.id', 'm.user_id')

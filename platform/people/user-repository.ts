@@ -69,7 +69,7 @@ export function normalizeEmail(email: string): string {
  * @example await createUser(db, { email: 'li.lei@example.cn', displayName: '李雷', province: '浙江' }, actor)
  */
 export async function createUser(db: Db, input: NewUser, actor: Actor): Promise<User> {
-  authorizePeople(actor, 'users.write');
+  await authorizePeople(db, actor, 'users.write');
   const email = normalizeEmail(input.email);
   return db.transaction().execute(async (tx) => {
     if (input.managerId) await getUserOrThrow(tx, input.managerId);
@@ -106,7 +106,7 @@ export async function updateUser(
   patch: UserPatch,
   actor: Actor,
 ): Promise<User> {
-  authorizePeople(actor, 'users.write');
+  await authorizePeople(db, actor, 'users.write');
   return db.transaction().execute(async (tx) => {
     if (patch.managerId) await lockReportingLine(tx);
     const current = await tx
@@ -187,7 +187,7 @@ export async function getUserOrThrow(db: Db, idOrEmail: string): Promise<User> {
 
 /** Users ordered by e-mail address, one page at a time. */
 export async function listUsers(db: Db, query: UserListQuery, actor: Actor): Promise<User[]> {
-  authorizePeople(actor, 'users.read');
+  await authorizePeople(db, actor, 'users.read');
   const rows = await db
     .selectFrom('platform.users')
     .selectAll()

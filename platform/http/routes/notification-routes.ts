@@ -12,7 +12,9 @@ import {
   markNotificationRead,
   type Notification,
 } from '../../notifications/notification-repository';
-import { anonymousActor, authorizePeople, type Actor } from '../../people/actor';
+import { authorizePeople, type Actor } from '../../people/actor';
+import { assertOwnInbox, notificationOwner } from '../../permissions/inbox-access';
+import { requestActor } from '../request-actor';
 import { getUserOrThrow } from '../../people/user-repository';
 import { getSpaceOrThrow } from '../../spaces/space-repository';
 import { errorSchema, jsonContent } from '../schemas';
@@ -25,7 +27,7 @@ export interface NotificationRouteDeps {
   /** Comment lines keep idle streams open through proxies; default 15 s. */
   readonly heartbeatMs?: number;
   readonly logger?: Logger;
-  /** Where login (issue 7) will name the caller; until then everyone is anonymous. */
+  /** Who is calling; the authenticated request actor by default. */
   readonly actorOf?: (c: Context) => Actor;
 }
 
@@ -121,13 +123,14 @@ export function notificationRoutes(deps: NotificationRouteDeps) {
   const { db } = deps.database;
   const hub = deps.hub ?? createNotificationHub(deps.database, deps.logger);
   const heartbeatMs = deps.heartbeatMs ?? 15_000;
-  const actorOf = deps.actorOf ?? (() => anonymousActor);
+  const actorOf = deps.actorOf ?? requestActor;
 
   return new OpenAPIHono({ defaultHook: validationHook })
     .openapi(routes.list, async (c) => {
-      authorizePeople(actorOf(c), 'notifications.read');
+      await authorizePeople(db, actorOf(c), 'notifications.read');
       const query = c.req.valid('query');
       const space = await getSpaceOrThrow(db, c.req.valid('param').space);
+      await assertOwnInbox(c, db, space.id, query.user);
       const user = await getUserOrThrow(db, query.user);
       const [notifications, unread] = await Promise.all([
         listNotifications(db, space.id, user.id, {
@@ -140,14 +143,16 @@ export function notificationRoutes(deps: NotificationRouteDeps) {
       return c.json({ notifications, unread }, 200);
     })
     .openapi(routes.read, async (c) => {
-      authorizePeople(actorOf(c), 'notifications.write');
+      await authorizePeople(db, actorOf(c), 'notifications.write');
       const { space: key, id } = c.req.valid('param');
       const space = await getSpaceOrThrow(db, key);
+      await assertOwnInbox(c, db, space.id, await notificationOwner(db, space.id, id));
       return c.json({ notification: await markNotificationRead(db, space.id, id) }, 200);
     })
     .openapi(routes.stream, async (c) => {
-      authorizePeople(actorOf(c), 'notifications.read');
+      await authorizePeople(db, actorOf(c), 'notifications.read');
       const space = await getSpaceOrThrow(db, c.req.valid('param').space);
+      await assertOwnInbox(c, db, space.id, c.req.valid('query').user);
       const user = await getUserOrThrow(db, c.req.valid('query').user);
       const lastEventId = c.req.header('last-event-id');
       return streamSSE(
