@@ -1,6 +1,7 @@
 // The app definition: one versioned JSON document per space holding everything an admin designs.
 import { z } from 'zod';
 import { flowSchema } from '../flows/flow-schema';
+import { formSchema } from '../forms/form-schema';
 import { dashboardSchema, reportSchema } from '../metrics/dashboard-schema';
 import { metricLabelSchema, metricSchema } from '../metrics/metric-schema';
 import { intakeSourceSchema } from '../intake/intake-schema';
@@ -45,12 +46,6 @@ export const tableSchema = z
   })
   .strict();
 
-/**
- * Parts later capabilities define (forms). Until their own
- * schemas land they are accepted as keyed objects and stored verbatim.
- */
-const keyedPartSchema = z.looseObject({ key: keySchema });
-
 /** A table removed from the definition: its PostgreSQL table and rows stay until purged. */
 export const retiredTableSchema = z
   .object({ table: tableSchema, retiredInVersion: z.number().int().min(1) })
@@ -62,7 +57,8 @@ export const appDefinitionSchema = z
     /** Named option lists shared by select fields, rules and templates. */
     lists: z.record(keySchema, z.array(optionSchema).max(5_000)).optional(),
     tables: z.array(tableSchema).max(200),
-    forms: z.array(keyedPartSchema).optional(),
+    /** Forms laid out over a table's fields: sections, columns, visibility (runtime/forms). */
+    forms: z.array(formSchema).max(200).optional(),
     /** Normalizers, dedupe, tagging, scorecards, assignment and stage gates (runtime/rules). */
     rules: rulesSchema.optional(),
     flows: z.array(flowSchema).max(200).optional(),

@@ -2,6 +2,7 @@
 import { checkCel as checkCelExpression } from '../cel/compile-cel';
 import { celTypeOfComputedResult, type CelType } from '../cel/cel-type-of-field';
 import { validateFlow } from '../flows/validate-flow';
+import { validateForms } from '../forms/validate-forms';
 import { checkIdentifier } from '../identifiers';
 import { validateIntake } from '../intake/compile-intake';
 import { validateRoles } from '../permissions/validate-roles';
@@ -115,6 +116,7 @@ export function validateDefinition(
   issues.push(...validateIntake(definition));
   issues.push(...validateMetrics(definition));
   issues.push(...validateRoles(definition));
+  issues.push(...validateForms(definition, context.checkCel ?? realCelChecker));
   if (context.previous) checkAgainstPrevious(definition, context.previous, issues);
   return issues.length === 0 ? { ok: true, value: definition } : { ok: false, issues };
 }
