@@ -89,11 +89,23 @@ export class RepApiError extends Error {
   }
 }
 
+/** The session's CSRF token, from the readable cookie login sets (double submit). */
+function csrfToken(): string | undefined {
+  const match = /(?:^|;\s*)baton_csrf=([^;]*)/.exec(document.cookie);
+  return match ? decodeURIComponent(match[1]!) : undefined;
+}
+
 async function call<T>(path: string, init?: RequestInit): Promise<T> {
+  const unsafe = init?.method !== undefined && !['GET', 'HEAD'].includes(init.method);
+  const csrf = unsafe ? csrfToken() : undefined;
   const response = await fetch(path, {
     credentials: 'same-origin',
     ...init,
-    headers: { 'content-type': 'application/json', ...init?.headers },
+    headers: {
+      'content-type': 'application/json',
+      ...(csrf ? { 'x-csrf-token': csrf } : {}),
+      ...init?.headers,
+    },
   });
   const body: unknown = await response.json().catch(() => undefined);
   if (!response.ok) {
@@ -114,14 +126,25 @@ const enc = encodeURIComponent;
 const records = (space: string, table: string) =>
   `/api/spaces/${enc(space)}/tables/${enc(table)}/records`;
 
+/** Who is working: a signed-in user, nobody yet (sign in), or a server without login (pick). */
+export type Whoami =
+  | { readonly kind: 'user'; readonly user: RepUser }
+  | { readonly kind: 'signed-out' }
+  | { readonly kind: 'no-login' };
+
 export const repApi = {
-  /** The logged-in user, once login exists; `null` until then (the app offers a picker). */
-  me: async (): Promise<RepUser | null> => {
+  me: async (): Promise<Whoami> => {
     const response = await fetch('/api/auth/me', { credentials: 'same-origin' });
-    if (!response.ok) return null;
+    if (response.status === 401) return { kind: 'signed-out' };
+    if (!response.ok) return { kind: 'no-login' };
     const body = (await response.json().catch(() => undefined)) as { user?: RepUser } | undefined;
-    return body?.user ?? null;
+    return body?.user ? { kind: 'user', user: body.user } : { kind: 'no-login' };
   },
+  login: (email: string, password: string) =>
+    call<{ user: RepUser }>('/api/auth/login', {
+      method: 'POST',
+      body: JSON.stringify({ email, password }),
+    }).then((b) => b.user),
   members: (space: string) =>
     call<{ members: Member[] }>(`/api/spaces/${enc(space)}/members`).then((b) => b.members),
   definition: (space: string) =>

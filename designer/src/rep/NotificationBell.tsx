@@ -52,7 +52,12 @@ export function NotificationBell({ space, user, live }: Props) {
         title={tr(live.connected ? text.live : text.offline)}
         onClick={() => setOpen(!open)}
       >
-        🔔
+        <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+          <path
+            fill="currentColor"
+            d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1Z"
+          />
+        </svg>
         {count > 0 && (
           <span className="rep-badge" data-testid="rep-badge">
             {count}

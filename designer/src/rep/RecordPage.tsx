@@ -19,6 +19,8 @@ import { useNow } from './useNow';
 const text = {
   back: { 'zh-CN': '‹ 我的线索', en: '‹ My leads' },
   fields: { 'zh-CN': '资料', en: 'Details' },
+  showEmpty: { 'zh-CN': '显示空白字段', en: 'Show empty fields' },
+  hideEmpty: { 'zh-CN': '隐藏空白字段', en: 'Hide empty fields' },
   loading: { 'zh-CN': '加载中…', en: 'Loading…' },
   noTable: { 'zh-CN': '没有这张表', en: 'No such table' },
 };
@@ -37,6 +39,7 @@ export function RecordPage({
   const [timeline, setTimeline] = useState<TimelineEntry[]>([]);
   const [tasks, setTasks] = useState<FlowTask[]>([]);
   const [error, setError] = useState<string>();
+  const [showEmpty, setShowEmpty] = useState(false);
   const now = useNow();
 
   const reload = useCallback(async () => {
@@ -80,12 +83,12 @@ export function RecordPage({
         <p className="muted">{tr(text.loading)}</p>
       ) : (
         <>
-          <header className="rep-record-head panel">
+          <div className="rep-record-head panel">
             <h2 data-testid="rep-record-title">
               {titleField ? String(record[titleField.key] ?? '') : localize(table.label, locale)}
             </h2>
             <SlaBadge sla={sla} />
-          </header>
+          </div>
           {handover && (
             <HandoverPanel table={table.key} id={id} flow={handover.flow} onDone={reload} />
           )}
@@ -112,6 +115,7 @@ export function RecordPage({
             <dl className="rep-fields">
               {table.fields
                 .filter((f) => f.key in record)
+                .filter((f) => showEmpty || !isBlank(record[f.key]))
                 .map((f) => (
                   <div key={f.key} data-field={f.key}>
                     <dt>{localize(f.label, locale)}</dt>
@@ -121,10 +125,22 @@ export function RecordPage({
                   </div>
                 ))}
             </dl>
+            <button type="button" className="secondary" onClick={() => setShowEmpty(!showEmpty)}>
+              {tr(showEmpty ? text.hideEmpty : text.showEmpty)}
+            </button>
           </section>
           <Timeline entries={timeline} />
         </>
       )}
     </div>
+  );
+}
+
+function isBlank(value: unknown): boolean {
+  return (
+    value === null ||
+    value === undefined ||
+    value === '' ||
+    (Array.isArray(value) && value.length === 0)
   );
 }

@@ -2,7 +2,7 @@
 // with live notifications over SSE. Laid out for a phone first.
 import { useEffect, useMemo, useState } from 'react';
 import { api, type Space } from '../api/client';
-import { repApi, type Member, type RepUser } from '../api/rep';
+import { repApi, type Member, type Whoami } from '../api/rep';
 import { useTr } from '../shell/locale-context';
 import { routeHref } from '../shell/router';
 import type { SectionProps } from '../shell/sections';
@@ -11,6 +11,7 @@ import type { AppDefinition } from '../../../runtime/definition/definition-schem
 import { MyLeads } from './MyLeads';
 import { NotificationBell } from './NotificationBell';
 import { RecordPage } from './RecordPage';
+import { RepLogin } from './RepLogin';
 import { RepContext, type RepSession } from './rep-context';
 import { useLiveNotifications } from './useLiveNotifications';
 import './rep.css';
@@ -68,19 +69,26 @@ function SpaceApp({ space, rest }: { space: string; rest: readonly string[] }) {
   // undefined while loading, null when nothing is published yet.
   const [definition, setDefinition] = useState<AppDefinition | null | undefined>(undefined);
   const [members, setMembers] = useState<Member[]>([]);
-  const [signedIn, setSignedIn] = useState<RepUser | null | undefined>(undefined);
+  const [whoami, setWhoami] = useState<Whoami | undefined>(undefined);
   const [picked, setPicked] = useState<string>(() => localStorage.getItem(userKey(space)) ?? '');
   const [error, setError] = useState<string>();
 
   useEffect(() => {
+    void repApi.me().then(setWhoami);
+  }, []);
+  const signedOut = whoami?.kind === 'signed-out';
+  useEffect(() => {
+    if (whoami === undefined || signedOut) return;
     repApi.definition(space).then(
       (d) => setDefinition(d.version > 0 ? d.definition : null),
       (e: Error) => setError(e.message),
     );
-    repApi.me().then(setSignedIn, () => setSignedIn(null));
-    repApi.members(space).then(setMembers, (e: Error) => setError(e.message));
-  }, [space]);
+    // The picker is only for servers without login.
+    if (whoami.kind === 'no-login')
+      repApi.members(space).then(setMembers, (e: Error) => setError(e.message));
+  }, [space, whoami, signedOut]);
 
+  const signedIn = whoami?.kind === 'user' ? whoami.user : undefined;
   const user = useMemo(
     () => signedIn ?? members.find((m) => m.user.id === picked)?.user,
     [signedIn, members, picked],
@@ -93,6 +101,13 @@ function SpaceApp({ space, rest }: { space: string; rest: readonly string[] }) {
     setPicked(id);
     localStorage.setItem(userKey(space), id);
   };
+
+  if (signedOut)
+    return (
+      <section className="rep">
+        <RepLogin onSignedIn={(u) => setWhoami({ kind: 'user', user: u })} />
+      </section>
+    );
 
   return (
     <section className="rep">

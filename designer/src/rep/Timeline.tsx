@@ -31,8 +31,22 @@ export function describeEntry(
   const s = (v: unknown) => (v === undefined || v === null ? '' : String(v));
   const t = (zh: string, en: string) => localize({ 'zh-CN': zh, en }, locale);
   const flow = definition.flows?.find((f) => f.key === d.flow);
-  const at = (v: unknown) => (typeof v === 'string' ? new Date(v).toLocaleTimeString(locale) : '');
+  const at = (v: unknown) => {
+    if (typeof v !== 'string') return '';
+    const when = new Date(v);
+    // A deadline on another day shows its date too.
+    return when.toDateString() === new Date(entry.at).toDateString()
+      ? when.toLocaleTimeString(locale)
+      : when.toLocaleString(locale);
+  };
+  const table = definition.tables.find((x) => x.key === flow?.table);
+  const fieldLabel = (key: unknown) => {
+    const field = table?.fields.find((f) => f.key === key);
+    return field ? localize(field.label, locale) : String(key);
+  };
   switch (entry.kind) {
+    case 'flow.started':
+      return t('流程开始', 'Flow started');
     case 'node.entered':
       return t(`进入节点 ${s(d.node)}（${s(d.type)}）`, `Entered ${s(d.node)} (${s(d.type)})`);
     case 'node.left':
@@ -59,8 +73,8 @@ export function describeEntry(
       return t(`找不到通知对象 ${s(d.to)}`, `No recipient for ${s(d.to)}`);
     case 'handover.blocked':
       return t(
-        `移交等待发送方补全：${Array.isArray(d.missing) ? d.missing.join('、') : ''}`,
-        `Handover waits for: ${Array.isArray(d.missing) ? d.missing.join(', ') : ''}`,
+        `移交等待发送方补全：${Array.isArray(d.missing) ? d.missing.map(fieldLabel).join('、') : ''}`,
+        `Handover waits for: ${Array.isArray(d.missing) ? d.missing.map(fieldLabel).join(', ') : ''}`,
       );
     case 'handover.issued':
       return t(`线索已移交给 ${s(d.to)}，待确认`, `Handed over to ${s(d.to)}, awaiting verdict`);
