@@ -2,7 +2,10 @@
 import type { Context } from 'hono';
 import type { AppDefinition } from '../../runtime/definition/definition-schema';
 import type { Db } from '../db/database';
+import { getPublished } from '../definitions/definition-store';
 import { BatonError } from '../errors';
+import { getSpaceOrThrow } from '../spaces/space-repository';
+import { ForbiddenError } from './permission-errors';
 import type { Actor } from '../people/actor';
 import { requestActor } from '../http/request-actor';
 import type { TableContext } from '../records/table-context';
@@ -64,4 +67,27 @@ export async function requestTableAccess(
 /** The user id audit rows and flow actions name: the signed-in user, else nobody. */
 export function actingUserId(actor: Actor): string | null {
   return actor.kind === 'user' ? actor.userId : null;
+}
+
+/**
+ * The request actor's permission set in the space `spaceKey` under its published definition, for
+ * routes that work on a space rather than one table (dashboards, dry runs, intake settings).
+ * @example const access = await requestSpaceAccess(c, db, 'meddev')
+ */
+export async function requestSpaceAccess(
+  c: Context,
+  db: Db,
+  spaceKey: string,
+): Promise<SpaceAccess> {
+  const space = await getSpaceOrThrow(db, spaceKey);
+  const published = await getPublished(db, space.id);
+  return requestAccess(c, db, space.id, published.version, published.definition);
+}
+
+/** Refuses callers who may not edit the space's definition (or are only viewing as a role). */
+export async function assertDefinitionEditor(c: Context, db: Db, spaceKey: string): Promise<void> {
+  const access = await requestSpaceAccess(c, db, spaceKey);
+  if (!access.editDefinition || access.viewAs !== null) {
+    throw new ForbiddenError('edit the definition of', `space "${spaceKey}"`);
+  }
 }

@@ -1,5 +1,9 @@
 // Definition API: published version, draft, validate, preview, publish, versions, diff, export/import.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { ForbiddenError } from '../../permissions/permission-errors';
+import { actingUserId, requestAccess } from '../../permissions/request-access';
+import { requestActor } from '../request-actor';
 import { diffDefinitions } from '../../../runtime/definition/diff-definitions';
 import { appDefinitionJsonSchema } from '../../../runtime/definition/definition-schema';
 import {
@@ -315,56 +319,75 @@ export function definitionRoutes({ db, checkCel }: DefinitionRouteDeps) {
     return (await getVersionOrThrow(db, spaceId, version)).definition;
   };
 
+  /** The space, once the caller may edit its definition (administrators and editing roles). */
+  const editor = async (c: Context, key: string) => {
+    const s = await space(key);
+    const published = await getPublished(db, s.id);
+    const access = await requestAccess(c, db, s.id, published.version, published.definition);
+    if (!access.editDefinition || access.viewAs !== null) {
+      throw new ForbiddenError('edit the definition of', `space "${key}"`);
+    }
+    return s;
+  };
+  /** Members of the space read its published definition (forms are generated from it). */
+  const reader = async (c: Context, spaceId: string) => {
+    const published = await getPublished(db, spaceId);
+    const access = await requestAccess(c, db, spaceId, published.version, published.definition);
+    if (!access.bypass && access.roles.length === 0) {
+      throw new ForbiddenError('read', 'the definition of a space you are not a member of');
+    }
+  };
   return new OpenAPIHono({ defaultHook: validationHook })
     .openapi(routes.schema, (c) => c.json(appDefinitionJsonSchema(), 200))
     .openapi(routes.purge, async (c) => {
-      const s = await space(c.req.valid('param').space);
+      const s = await editor(c, c.req.valid('param').space);
       return c.json(await purgeRetired(db, s, c.req.valid('json')), 201);
     })
     .openapi(routes.published, async (c) => {
       const s = await space(c.req.valid('param').space);
+      await reader(c, s.id);
       return c.json(await getPublished(db, s.id), 200);
     })
     .openapi(routes.getDraft, async (c) => {
-      const s = await space(c.req.valid('param').space);
+      const s = await editor(c, c.req.valid('param').space);
       return c.json(await getDraft(db, s.id), 200);
     })
     .openapi(routes.putDraft, async (c) => {
-      const s = await space(c.req.valid('param').space);
+      const s = await editor(c, c.req.valid('param').space);
       const definition = c.req.valid('json');
       const published = await getPublished(db, s.id);
-      await saveDraft(db, s.id, definition, published.version, null);
+      await saveDraft(db, s.id, definition, published.version, actingUserId(requestActor(c)));
       return c.json(await check(s.id, definition), 200);
     })
     .openapi(routes.validate, async (c) => {
-      const s = await space(c.req.valid('param').space);
+      const s = await editor(c, c.req.valid('param').space);
       return c.json(await check(s.id, (await getDraft(db, s.id)).definition), 200);
     })
     .openapi(routes.preview, async (c) => {
-      const s = await space(c.req.valid('param').space);
+      const s = await editor(c, c.req.valid('param').space);
       return c.json(planBody(await previewPublish(db, s, { checkCel })), 200);
     })
     .openapi(routes.publish, async (c) => {
-      const s = await space(c.req.valid('param').space);
+      const s = await editor(c, c.req.valid('param').space);
       return c.json(planBody(await publishDraft(db, s, { checkCel })), 201);
     })
     .openapi(routes.versions, async (c) => {
-      const s = await space(c.req.valid('param').space);
+      const s = await editor(c, c.req.valid('param').space);
       return c.json({ versions: await listVersions(db, s.id) }, 200);
     })
     .openapi(routes.version, async (c) => {
       const { space: key, version } = c.req.valid('param');
-      const s = await space(key);
+      const s = await editor(c, key);
       return c.json(await getVersionOrThrow(db, s.id, version), 200);
     })
     .openapi(routes.diff, async (c) => {
-      const s = await space(c.req.valid('param').space);
+      const s = await editor(c, c.req.valid('param').space);
       const { from, to } = c.req.valid('query');
       const changes = diffDefinitions(await definitionAt(s.id, from), await definitionAt(s.id, to));
       return c.json({ changes }, 200);
     })
     .openapi(routes.exportDefinition, async (c) => {
-      const s = await space(c.req.valid('param').space);
+      const s = await editor(c, c.req.valid('param').space);
       const published = await getPublished(db, s.id);
       c.header(
         'Content-Disposition',
@@ -383,10 +406,10 @@ export function definitionRoutes({ db, checkCel }: DefinitionRouteDeps) {
       );
     })
     .openapi(routes.importDefinition, async (c) => {
-      const s = await space(c.req.valid('param').space);
+      const s = await editor(c, c.req.valid('param').space);
       const { definition } = c.req.valid('json');
       const published = await getPublished(db, s.id);
-      await saveDraft(db, s.id, definition, published.version, null);
+      await saveDraft(db, s.id, definition, published.version, actingUserId(requestActor(c)));
       return c.json(await check(s.id, definition), 200);
     });
 }

@@ -1,5 +1,6 @@
 // Rules dry run API: what a draft rule set would change on stored records, writing nothing.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { assertDefinitionEditor } from '../../permissions/request-access';
 import type { Db } from '../../db/database';
 import { dryRunRules, maxDryRunRecords } from '../../dry-run/dry-run-service';
 import { errorSchema, jsonContent } from '../schemas';
@@ -66,6 +67,8 @@ const route = createRoute({
 
 export function dryRunRoutes(deps: { readonly db: Db }) {
   return new OpenAPIHono({ defaultHook: validationHook }).openapi(route, async (c) => {
+    // A dry run reads every stored record: a designer's tool, not a member's.
+    await assertDefinitionEditor(c, deps.db, c.req.valid('param').space);
     return c.json(await dryRunRules(deps.db, c.req.valid('param').space, c.req.valid('json')), 200);
   });
 }

@@ -1,5 +1,7 @@
 // Intake API: signed deliveries from lead sources, and rotating a source's secret.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { assertAdmin } from '../../permissions/record-guard';
+import { requestSpaceAccess } from '../../permissions/request-access';
 import type { Db } from '../../db/database';
 import { rotateIntakeSecret } from '../../intake/intake-secrets';
 import { deliverIntake } from '../../intake/intake-service';
@@ -105,6 +107,7 @@ export function intakeRoutes(deps: { readonly db: Db }) {
     })
     .openapi(routes.rotate, async (c) => {
       const { space, source } = c.req.valid('param');
+      assertAdmin(await requestSpaceAccess(c, deps.db, space), `the intake secrets of "${space}"`);
       const resolved = await resolveIntakeSource(deps.db, space, source);
       const rotated = await rotateIntakeSecret(
         deps.db,
