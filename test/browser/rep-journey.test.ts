@@ -264,13 +264,36 @@ describe('rep app on a phone', () => {
     const levels = page.locator('[data-testid="rep-timeline"] li[data-kind="escalation.level"]');
     await expect.poll(() => levels.count(), { timeout: 20_000 }).toBe(2);
     expect(await levels.allTextContents()).toEqual([
-      expect.stringContaining('升级到第 2 级，通知 owner.manager'),
-      expect.stringContaining('升级到第 1 级，通知 owner'),
+      expect.stringContaining('升级到第 2 级，通知负责人的上级'),
+      expect.stringContaining('升级到第 1 级，通知负责人'),
     ]);
     const sla = page.locator('.rep-record-head [data-testid="rep-sla"]');
     await expect.poll(() => sla.getAttribute('data-band'), { timeout: 10_000 }).toBe('red');
     expect(await sla.textContent()).toContain('已升级 L2');
     await page.screenshot({ path: path.join(artifacts, '6-escalated.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('asks marketing for more information: the task appears, completing it hands the lead over again', async () => {
+    const lead = await createLead({
+      name: '钱主任',
+      phone: '13900004444',
+      organization: '宁波市第一医院',
+      ...handedOver,
+    });
+    const page = await openAsRep(`lead/${lead.id}`);
+    await page.locator('[data-testid="rep-handover"]').waitFor({ timeout: 20_000 });
+    await page.click('[data-testid="verdict-needs-info"]');
+    const task = page.locator('[data-testid="rep-task"]');
+    await task.waitFor({ timeout: 20_000 });
+    expect(await task.textContent()).toContain('销售要求补充线索信息：钱主任');
+    await page.screenshot({ path: path.join(artifacts, '7-task.png'), fullPage: true });
+
+    await task.locator('button').click();
+    await expect.poll(() => task.textContent(), { timeout: 10_000 }).toContain('已完成');
+    const issued = page.locator('[data-testid="rep-timeline"] li[data-kind="handover.issued"]');
+    await expect.poll(() => issued.count(), { timeout: 20_000 }).toBe(2);
+    await page.locator('[data-testid="rep-handover"] [data-testid="verdict-valid"]').waitFor();
     await page.close();
   });
 });

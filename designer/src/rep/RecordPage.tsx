@@ -109,7 +109,7 @@ export function RecordPage({
               void reload();
             }}
           />
-          <TasksPanel table={table.key} id={id} tasks={tasks} onDone={reload} />
+          <TasksPanel table={table.key} id={id} record={record} tasks={tasks} onDone={reload} />
           <section className="panel" data-testid="rep-fields">
             <h3>{tr(text.fields)}</h3>
             <dl className="rep-fields">

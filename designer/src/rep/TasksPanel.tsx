@@ -1,6 +1,6 @@
 // The record's flow tasks with their due times; open ones can be completed.
 import { localize } from '../../../runtime/localized-text';
-import { repApi, type FlowTask } from '../api/rep';
+import { repApi, type FlowTask, type RecordJson } from '../api/rep';
 import { useTr } from '../shell/locale-context';
 import { useRepSessionOrThrow } from './rep-context';
 
@@ -12,14 +12,26 @@ const text = {
   cancelled: { 'zh-CN': '已取消', en: 'Cancelled' },
 };
 
+/**
+ * Fills `{{record.field}}` placeholders a task title may still carry (flow tasks are stored with
+ * the node's title as written).
+ */
+export function fillPlaceholders(title: string, record: RecordJson): string {
+  return title.replace(/\{\{\s*record\.([a-z][a-z0-9_]*)\s*\}\}/g, (_, key: string) => {
+    const value = record[key];
+    return value === null || value === undefined ? '' : String(value);
+  });
+}
+
 interface Props {
   readonly table: string;
   readonly id: string;
+  readonly record: RecordJson;
   readonly tasks: readonly FlowTask[];
   readonly onDone: () => void;
 }
 
-export function TasksPanel({ table, id, tasks, onDone }: Props) {
+export function TasksPanel({ table, id, record, tasks, onDone }: Props) {
   const { space } = useRepSessionOrThrow();
   const { tr, locale } = useTr();
   if (tasks.length === 0) return null;
@@ -30,7 +42,7 @@ export function TasksPanel({ table, id, tasks, onDone }: Props) {
         {tasks.map((t) => (
           <li key={t.id} className={`rep-task ${t.status}`} data-testid="rep-task">
             <div>
-              <strong>{localize(t.title, locale)}</strong>
+              <strong>{fillPlaceholders(localize(t.title, locale), record)}</strong>
               <small
                 className={
                   Date.parse(t.dueAt) < Date.now() && t.status === 'open' ? 'error' : 'muted'

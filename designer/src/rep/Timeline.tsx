@@ -21,6 +21,25 @@ const timers: Record<string, LocalizedText> = {
   wait: { 'zh-CN': '等待结束', en: 'wait ends' },
 };
 
+/** `owner.manager` → 负责人的上级; `role:market` → 角色 market. */
+export function describeRecipient(spec: string, locale: Locale): string {
+  if (spec.startsWith('role:'))
+    return localize({ 'zh-CN': `角色「${spec.slice(5)}」`, en: `role “${spec.slice(5)}”` }, locale);
+  if (spec.startsWith('pool:'))
+    return localize({ 'zh-CN': `${spec.slice(5)} 公海池`, en: `${spec.slice(5)} pool` }, locale);
+  if (spec === 'owner' || spec.startsWith('owner.')) {
+    const ups = spec.split('.').length - 1;
+    return localize(
+      {
+        'zh-CN': '负责人' + '的上级'.repeat(ups),
+        en: ups > 0 ? "manager's ".repeat(ups - 1) + 'manager of the owner' : 'the owner',
+      },
+      locale,
+    );
+  }
+  return spec;
+}
+
 /** A sentence for one entry in a locale. */
 export function describeEntry(
   entry: TimelineEntry,
@@ -29,6 +48,7 @@ export function describeEntry(
 ): string {
   const d = entry.data;
   const s = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+  const who = (v: unknown) => describeRecipient(s(v), locale);
   const t = (zh: string, en: string) => localize({ 'zh-CN': zh, en }, locale);
   const flow = definition.flows?.find((f) => f.key === d.flow);
   const at = (v: unknown) => {
@@ -62,22 +82,22 @@ export function describeEntry(
     }
     case 'escalation.level':
       return t(
-        `升级到第 ${s(d.level)} 级，通知 ${s(d.to)}`,
-        `Escalated to level ${s(d.level)}, notifying ${s(d.to)}`,
+        `升级到第 ${s(d.level)} 级，通知${who(d.to)}`,
+        `Escalated to level ${s(d.level)}, notifying ${who(d.to)}`,
       );
     case 'escalation.resolved':
       return t('条件已满足，升级已停止', 'Condition met: escalation stopped');
     case 'notification.sent':
-      return t(`已通知 ${s(d.to)}（${s(d.channel)}）`, `Notified ${s(d.to)} (${s(d.channel)})`);
+      return t(`已通知${who(d.to)}（${s(d.channel)}）`, `Notified ${who(d.to)} (${s(d.channel)})`);
     case 'notification.unresolved':
-      return t(`找不到通知对象 ${s(d.to)}`, `No recipient for ${s(d.to)}`);
+      return t(`找不到通知对象：${who(d.to)}`, `No recipient: ${who(d.to)}`);
     case 'handover.blocked':
       return t(
         `移交等待发送方补全：${Array.isArray(d.missing) ? d.missing.map(fieldLabel).join('、') : ''}`,
         `Handover waits for: ${Array.isArray(d.missing) ? d.missing.map(fieldLabel).join(', ') : ''}`,
       );
     case 'handover.issued':
-      return t(`线索已移交给 ${s(d.to)}，待确认`, `Handed over to ${s(d.to)}, awaiting verdict`);
+      return t(`线索已移交给${who(d.to)}，待确认`, `Handed over to ${who(d.to)}, awaiting verdict`);
     case 'handover.verdict': {
       const verdict = verdicts[s(d.verdict)];
       const node = flow?.nodes.find((n) => n.id === d.node);
