@@ -2,7 +2,8 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Db } from '../../db/database';
-import { anonymousActor, type Actor } from '../../people/actor';
+import type { Actor } from '../../people/actor';
+import { requestActor } from '../request-actor';
 import {
   listMembers,
   setMemberRoles,
@@ -195,10 +196,10 @@ const routes = {
   }),
 };
 
-/** Routes of the people API; `actorOf` is where login (issue 7) will name the caller. */
+/** Routes of the people API; the caller is the authenticated request actor unless `actorOf` says otherwise. */
 export function peopleRoutes(deps: { readonly db: Db; readonly actorOf?: (c: Context) => Actor }) {
   const { db } = deps;
-  const actorOf = deps.actorOf ?? (() => anonymousActor);
+  const actorOf = deps.actorOf ?? requestActor;
   return new OpenAPIHono({ defaultHook: validationHook })
     .openapi(routes.list, async (c) => {
       const users = await listUsers(db, c.req.valid('query'), actorOf(c));

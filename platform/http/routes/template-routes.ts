@@ -4,7 +4,8 @@ import type { Context } from 'hono';
 import type { CelChecker } from '../../../runtime/definition/validate-definition';
 import type { Template } from '../../../runtime/templates/template-schema';
 import type { Db } from '../../db/database';
-import { anonymousActor, type Actor } from '../../people/actor';
+import type { Actor } from '../../people/actor';
+import { requestActor } from '../request-actor';
 import { installTemplate } from '../../templates/install-template';
 import { createTemplateCatalog, type TemplateCatalog } from '../../templates/template-catalog';
 import {
@@ -126,13 +127,13 @@ export interface TemplateRouteDeps {
   /** The shipped packs by default. */
   readonly catalog?: TemplateCatalog;
   readonly checkCel?: CelChecker;
-  /** Where login (issue 7) will name the caller. */
+  /** Who is calling; the authenticated request actor by default. */
   readonly actorOf?: (c: Context) => Actor;
 }
 
 export function templateRoutes(deps: TemplateRouteDeps) {
   const catalog = deps.catalog ?? createTemplateCatalog();
-  const actorOf = deps.actorOf ?? (() => anonymousActor);
+  const actorOf = deps.actorOf ?? requestActor;
   return new OpenAPIHono({ defaultHook: validationHook })
     .openapi(routes.list, async (c) => {
       const templates = await catalog.list();
