@@ -11,7 +11,9 @@ import type { Db } from '../platform/db/database';
 import type { Logger } from '../platform/logger';
 import type { NotificationDeps } from '../platform/notifications/send-notification';
 import { createFlowActivities } from './activities/flow-activities';
+import { createReportActivities } from './activities/report-activities';
 import { createRuleActivities } from './activities/rule-activities';
+import { createScheduleActivities } from './activities/schedule-activities';
 import { createSpaceActivities } from './activities/space-activities';
 
 const require = createRequire(import.meta.url);
@@ -87,7 +89,13 @@ export async function createBatonWorker(options: BatonWorkerOptions): Promise<{
         notifications: options.notifications ?? {},
         logger: options.logger,
       }),
+      ...createScheduleActivities({ db: options.db, logger: options.logger }),
       ...createFlowActivities({
+        db: options.db,
+        notifications: options.notifications ?? {},
+        logger: options.logger,
+      }),
+      ...createReportActivities({
         db: options.db,
         notifications: options.notifications ?? {},
         logger: options.logger,

@@ -14,6 +14,8 @@ import type { Logger } from '../logger';
 import { BatonError } from '../errors';
 import { createErrorHandler, notFound } from './error-handler';
 import { fileReadCheck } from '../permissions/file-access';
+import { createReportScheduler } from '../reports/report-schedules';
+import { dashboardRoutes } from './routes/dashboard-routes';
 import { definitionRoutes } from './routes/definition-routes';
 import { exportRoutes } from './routes/export-routes';
 import { fileRoutes } from './routes/file-routes';
@@ -89,6 +91,17 @@ export function createApp(deps: AppDeps) {
   app.route('/', intakeRoutes({ db: deps.database.db }));
   app.route('/', eventRoutes({ db: deps.database.db }));
   app.route('/', dryRunRoutes({ db: deps.database.db }));
+  app.route(
+    '/',
+    dashboardRoutes({
+      database: deps.database,
+      logger: deps.logger,
+      reports: () => {
+        const client = deps.health.temporal();
+        return client ? createReportScheduler(client, deps.health.taskQueue) : undefined;
+      },
+    }),
+  );
   app.route(
     '/',
     notificationRoutes({ database: deps.database, logger: deps.logger, ...deps.notifications }),

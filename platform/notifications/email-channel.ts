@@ -9,6 +9,14 @@ export interface EmailMessage {
   readonly text: string;
   /** Defaults to the text, escaped, with line breaks kept. */
   readonly html?: string;
+  readonly attachments?: readonly EmailAttachment[];
+}
+
+/** A file sent along, e.g. a report's .xlsx. */
+export interface EmailAttachment {
+  readonly filename: string;
+  readonly content: Buffer;
+  readonly contentType: string;
 }
 
 export interface EmailSender {
@@ -45,6 +53,7 @@ export function createEmailSender(settings: SmtpSettings): EmailSender {
           subject: message.subject,
           text: message.text,
           html: message.html ?? textToHtml(message.subject, message.text),
+          ...(message.attachments && { attachments: message.attachments.map((a) => ({ ...a })) }),
         });
       } catch (error) {
         const e = error as { code?: string; responseCode?: number; message?: string };

@@ -3,7 +3,7 @@ import type { Db } from '../db/database';
 import type { NotificationChannel } from '../db/schema';
 import type { Logger } from '../logger';
 import { findUser, type User } from '../people/user-repository';
-import type { EmailSender } from './email-channel';
+import type { EmailAttachment, EmailSender } from './email-channel';
 import { announceNotification } from './notification-hub';
 import {
   ChannelError,
@@ -35,6 +35,8 @@ export interface NotificationRequest {
   readonly body: string;
   /** E-mail only: the HTML part; by default the body, escaped. */
   readonly html?: string;
+  /** E-mail only: files sent along (a report's .xlsx). */
+  readonly attachments?: readonly EmailAttachment[];
   readonly tableKey?: string;
   readonly recordId?: string;
 }
@@ -227,6 +229,7 @@ async function deliverExternally(
       subject: row.title,
       text: row.body,
       ...(request.html !== undefined && { html: request.html }),
+      ...(request.attachments !== undefined && { attachments: request.attachments }),
     });
   } else if (request.channel === 'webhook' && target.robot) {
     await postRobotMessage(

@@ -1,0 +1,190 @@
+// Metrics and dashboards as a viewer sees them: numbers over the records their role may read,
+// threshold colours, and drill-downs through the records listing (scope and field rules applied).
+import { sql, type RawBuilder } from 'kysely';
+import type { AppDefinition } from '../../runtime/definition/definition-schema';
+import {
+  colorOf,
+  type DashboardDefinition,
+  type ThresholdColor,
+} from '../../runtime/metrics/dashboard-schema';
+import type { MetricDefinition } from '../../runtime/metrics/metric-schema';
+import type { Db } from '../db/database';
+import { getPublished } from '../definitions/definition-store';
+import { NotFoundError } from '../errors';
+import type { Actor } from '../people/actor';
+import { presentRecord, scopedListQuery } from '../permissions/record-guard';
+import { scopeCondition } from '../permissions/scope-sql';
+import { resolveSpaceAccess, type SpaceAccess } from '../permissions/space-access';
+import { listRecords, type ListQuery } from '../records/record-query';
+import type { RecordJson } from '../records/record-values';
+import { resolveTable, type TableContext } from '../records/table-context';
+import { getSpaceOrThrow, type Space } from '../spaces/space-repository';
+import {
+  computeMetric,
+  countDrill,
+  drillCondition,
+  metricOrThrow,
+  type DrillQuery,
+  type MetricResult,
+} from './metric-service';
+
+/** Who asks, and as which role an administrator looks (`viewAs`). */
+export interface Viewer {
+  readonly actor: Actor;
+  readonly viewAs?: string | null;
+}
+
+export interface SpaceMetrics {
+  readonly space: Space;
+  readonly definition: AppDefinition;
+  readonly access: SpaceAccess;
+}
+
+/** The space's published definition and the viewer's rights in it. */
+export async function openSpaceMetrics(
+  db: Db,
+  spaceKey: string,
+  viewer: Viewer,
+): Promise<SpaceMetrics> {
+  const space = await getSpaceOrThrow(db, spaceKey);
+  const { definition } = await getPublished(db, space.id);
+  const access = await resolveSpaceAccess(db, viewer.actor, space.id, definition, {
+    viewAs: viewer.viewAs ?? null,
+  });
+  return { space, definition, access };
+}
+
+async function scoped(db: Db, metrics: SpaceMetrics, metric: MetricDefinition) {
+  const context = await resolveTable(db, metrics.space.key, metric.table);
+  const access = metrics.access.table(context.table.key);
+  return { context, access, scope: scopeCondition(context, access, 'read') };
+}
+
+export interface ValuesOptions {
+  readonly groupBy?: readonly string[];
+  readonly window?: string;
+  readonly now?: Date;
+}
+
+/** One metric's value and groups over the records the viewer may read. */
+export async function metricValues(
+  db: Db,
+  metrics: SpaceMetrics,
+  key: string,
+  options: ValuesOptions = {},
+): Promise<MetricResult> {
+  const metric = metricOrThrow(metrics.definition, key);
+  const { context, scope } = await scoped(db, metrics, metric);
+  return computeMetric(db, { ...options, metric, context, scope, now: options.now ?? new Date() });
+}
+
+export interface DrillOptions extends ValuesOptions {
+  readonly group?: readonly (string | null)[];
+  readonly part?: 'all' | 'numerator';
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+export interface DrillPage {
+  readonly table: string;
+  readonly total: number;
+  readonly records: RecordJson[];
+  readonly nextCursor: string | null;
+}
+
+/**
+ * The records behind a number, as the records listing returns them to this viewer: the read
+ * scope limits the rows and hidden fields are left out.
+ */
+export async function drillDown(
+  db: Db,
+  metrics: SpaceMetrics,
+  metric: MetricDefinition,
+  options: DrillOptions,
+): Promise<DrillPage> {
+  const { context, access, scope } = await scoped(db, metrics, metric);
+  const query: DrillQuery = { ...options, metric, context, scope, now: options.now ?? new Date() };
+  const behind = drillCondition(query);
+  const listed: Omit<ListQuery, 'limit'> = scopedListQuery(context, access, {
+    cursor: options.cursor,
+  } as Omit<ListQuery, 'limit'>);
+  const combined: RawBuilder<unknown> = listed.scope
+    ? sql`(${listed.scope}) and ${behind}`
+    : behind;
+  const page = await listRecords(db, context, { ...listed, limit: options.limit, scope: combined });
+  return {
+    table: context.table.key,
+    total: await countDrill(db, context, combined),
+    records: page.records.map((r) => presentRecord(access, r)),
+    nextCursor: page.nextCursor,
+  };
+}
+
+export interface WidgetValue {
+  readonly key: string;
+  readonly result: MetricResult;
+  readonly color: ThresholdColor | null;
+}
+
+export interface DashboardValues {
+  readonly dashboard: DashboardDefinition;
+  readonly computedAt: string;
+  readonly widgets: WidgetValue[];
+}
+
+/** The published dashboard `key` or a 404. */
+export function dashboardOrThrow(definition: AppDefinition, key: string): DashboardDefinition {
+  const dashboard = definition.dashboards?.find((d) => d.key === key);
+  if (!dashboard) throw new NotFoundError('dashboard', key);
+  return dashboard;
+}
+
+/** The tables a dashboard's numbers come from (what the live stream listens to). */
+export function dashboardTables(
+  definition: AppDefinition,
+  dashboard: DashboardDefinition,
+): string[] {
+  const tables = dashboard.widgets.map(
+    (w) => definition.metrics?.find((m) => m.key === w.metric)?.table,
+  );
+  return [...new Set(tables.filter((t): t is string => t !== undefined))];
+}
+
+/**
+ * Every widget's numbers and colour, all at one instant. Widgets sharing a metric and group-by
+ * share one query.
+ */
+export async function dashboardValues(
+  db: Db,
+  metrics: SpaceMetrics,
+  key: string,
+  now = new Date(),
+): Promise<DashboardValues> {
+  const dashboard = dashboardOrThrow(metrics.definition, key);
+  const contexts = new Map<
+    string,
+    Promise<{ context: TableContext; scope?: RawBuilder<unknown> }>
+  >();
+  const results = new Map<string, Promise<MetricResult>>();
+  const widgets = await Promise.all(
+    dashboard.widgets.map(async (widget) => {
+      const metric = metricOrThrow(metrics.definition, widget.metric);
+      const groupBy = widget.groupBy ?? metric.groupBy ?? [];
+      const cacheKey = `${metric.key}|${groupBy.join(',')}`;
+      let result = results.get(cacheKey);
+      if (!result) {
+        let scopedTable = contexts.get(metric.table);
+        if (!scopedTable) {
+          scopedTable = scoped(db, metrics, metric);
+          contexts.set(metric.table, scopedTable);
+        }
+        const { context, scope } = await scopedTable;
+        result = computeMetric(db, { metric, context, scope, now, groupBy });
+        results.set(cacheKey, result);
+      }
+      const value = await result;
+      return { key: widget.key, result: value, color: colorOf(value.value, widget.thresholds) };
+    }),
+  );
+  return { dashboard, computedAt: now.toISOString(), widgets };
+}

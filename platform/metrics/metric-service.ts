@@ -1,0 +1,237 @@
+// Computes a metric's value and groups in one statement (GROUPING SETS: the total and every group
+// from the same rows, so they always agree), and the exact record set behind any of its numbers.
+import { sql, type RawBuilder } from 'kysely';
+import type { MetricDefinition } from '../../runtime/metrics/metric-schema';
+import type { Db } from '../db/database';
+import { NotFoundError } from '../errors';
+import type { TableContext } from '../records/table-context';
+import {
+  aggregateOf,
+  baseQuery,
+  contributingCondition,
+  dimensionsOf,
+  factsJoins,
+  MetricQueryError,
+  celCondition,
+  windowOf,
+  type BaseOptions,
+} from './metric-sql';
+
+export interface MetricGroup {
+  readonly key: (string | null)[];
+  /** Display names for user dimensions (owner), else null. */
+  readonly label: (string | null)[] | null;
+  readonly value: number | null;
+  readonly count: number;
+}
+
+export interface MetricResult {
+  readonly metric: string;
+  readonly unit: string | null;
+  readonly window: { readonly from: string; readonly to: string } | null;
+  readonly groupBy: string[];
+  readonly value: number | null;
+  readonly count: number;
+  readonly groups: MetricGroup[];
+  readonly computedAt: string;
+}
+
+export interface MetricQuery extends BaseOptions {
+  /** Replaces the metric's group-by. */
+  readonly groupBy?: readonly string[];
+}
+
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+/**
+ * The metric's value overall and per group.
+ * @example await computeMetric(db, { metric, context, now: new Date(), groupBy: ['owner'] })
+ */
+export async function computeMetric(db: Db, query: MetricQuery): Promise<MetricResult> {
+  const { metric, context, now } = query;
+  const groupBy = [...(query.groupBy ?? metric.groupBy ?? [])];
+  const window = windowOf(query);
+  const head = {
+    metric: metric.key,
+    unit: metric.unit ?? null,
+    window: window ? { from: window.from.toISOString(), to: window.to.toISOString() } : null,
+    computedAt: now.toISOString(),
+  };
+  if (metric.measure.kind === 'builtin' && metric.measure.formula === 'contribution_share') {
+    return { ...head, groupBy: ['record', 'actor'], ...(await contributionShares(db, query)) };
+  }
+  const dims = dimensionsOf(context, groupBy);
+  const { ctes, joins, params } = factsJoins(context, metric.measure, now);
+  const aggregate = aggregateOf(context, metric.measure, now, params);
+  const counted = contributingCondition(metric.measure, context, now);
+  const count = counted ? sql`count(*) filter (where ${counted})::int` : sql`count(*)::int`;
+  const dimList = dims.map((d, i) => sql`${d.expression} as ${sql.raw(`d${i}`)}`);
+  const grouping =
+    dims.length === 0 ? sql`0` : sql`grouping(${sql.join(dims.map((d) => d.expression))})`;
+  const groupClause =
+    dims.length === 0
+      ? sql``
+      : sql`group by grouping sets ((), (${sql.join(dims.map((d) => d.expression))}))`;
+  const withs = sql.join([sql`base as (${baseQuery(query)})`, ...ctes], sql`, `);
+  const result = await sql<Record<string, unknown>>`
+    with ${withs}
+    select ${grouping} as g, ${sql.join([...dimList, sql`${aggregate} as value`, sql`${count} as n`])}
+    from base b ${joins}
+    ${groupClause}`.execute(db);
+
+  const total = result.rows.find(
+    (r) => Number(r.g) === (1 << dims.length) - 1 || dims.length === 0,
+  );
+  const groupRows = dims.length === 0 ? [] : result.rows.filter((r) => Number(r.g) === 0);
+  const users = await userNames(
+    db,
+    groupRows.flatMap((r) =>
+      dims.flatMap((d, i) => (d.user && r[`d${i}`] ? [String(r[`d${i}`])] : [])),
+    ),
+  );
+  const groups = groupRows
+    .map((r) => {
+      const key = dims.map((_, i) => (r[`d${i}`] === null ? null : String(r[`d${i}`])));
+      const label = dims.some((d) => d.user)
+        ? key.map((k, i) => (dims[i]?.user && k ? (users.get(k) ?? null) : k))
+        : null;
+      return { key, label, value: num(r.value), count: Number(r.n) };
+    })
+    .sort((a, b) => compareKeys(a.key, b.key));
+  return {
+    ...head,
+    groupBy,
+    value: num(total?.value ?? null),
+    count: Number(total?.n ?? 0),
+    groups,
+  };
+}
+
+function compareKeys(a: (string | null)[], b: (string | null)[]): number {
+  for (let i = 0; i < a.length; i += 1) {
+    const x = a[i] ?? '';
+    const y = b[i] ?? '';
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+async function userNames(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('platform.users')
+    .select(['id', 'display_name'])
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+  return new Map(rows.map((r) => [r.id, r.display_name]));
+}
+
+async function contributionShares(db: Db, query: MetricQuery) {
+  const { context, metric } = query;
+  const measure = metric.measure;
+  const { params } = factsJoins(context, { kind: 'builtin', formula: 'stage_dwell' }, query.now);
+  const credits =
+    measure.kind === 'builtin' && measure.params?.credits ? measure.params.credits : params.credits;
+  const actorKey = (measure.kind === 'builtin' && measure.params?.actorKey) || 'actor';
+  const result = await sql<{ record_id: string; actor: string; points: number; share: number }>`
+    with base as (${baseQuery(query)}),
+    cp as (
+      select e.record_id, e.payload ->> ${actorKey}::text as actor, sum(c.value::float8) as points
+      from platform.behaviour_events e
+      join jsonb_each_text(${JSON.stringify(credits)}::text::jsonb) c on c.key = e.type
+      where e.space_id = ${context.space.id}::uuid and e.table_key = ${context.table.key}::text
+        and e.payload ->> ${actorKey}::text is not null
+        and e.record_id in (select id from base)
+      group by 1, 2)
+    select record_id::text as record_id, actor, points,
+      points / nullif(sum(points) over (partition by record_id), 0) as share
+    from cp order by record_id, actor`.execute(db);
+  const users = await userNames(
+    db,
+    result.rows.map((r) => r.actor).filter((a) => /^[0-9a-f-]{36}$/.test(a)),
+  );
+  const total = result.rows.reduce((s, r) => s + Number(r.points), 0);
+  return {
+    value: result.rows.length === 0 ? null : total,
+    count: new Set(result.rows.map((r) => r.record_id)).size,
+    groups: result.rows.map((r) => ({
+      key: [r.record_id, r.actor],
+      label: [r.record_id, users.get(r.actor) ?? r.actor],
+      value: num(r.share),
+      count: Number(r.points),
+    })),
+  };
+}
+
+export interface DrillQuery extends MetricQuery {
+  /** The group's key, one entry per group-by dimension; absent for the overall number. */
+  readonly group?: readonly (string | null)[];
+  /** For a ratio: only the records of its numerator. */
+  readonly part?: 'all' | 'numerator';
+}
+
+/**
+ * A condition over a table's unqualified `id` selecting exactly the records behind a number:
+ * the metric's base set, the group's key, and the rows its measure counted.
+ * @example listRecords(db, context, { limit: 50, scope: drillCondition({ metric, context, now, group: ['浙江'] }) })
+ */
+export function drillCondition(query: DrillQuery): RawBuilder<unknown> {
+  const { metric, context, now } = query;
+  const measure = metric.measure;
+  const withs = [sql`base as (${baseQuery(query)})`];
+  if (measure.kind === 'builtin' && measure.formula === 'contribution_share') {
+    const [recordId, actor] = query.group ?? [];
+    const conditions: RawBuilder<unknown>[] = [sql`true`];
+    if (recordId) conditions.push(sql`b.id::text = ${recordId}::text`);
+    if (actor) {
+      conditions.push(sql`exists (select 1 from platform.behaviour_events e
+        where e.space_id = ${context.space.id}::uuid and e.table_key = ${context.table.key}::text
+          and e.record_id = b.id and e.payload ->> 'actor' = ${actor}::text)`);
+    }
+    return sql`id in (with ${sql.join(withs, sql`, `)} select b.id from base b where ${sql.join(conditions, sql` and `)})`;
+  }
+  const groupBy = query.groupBy ?? metric.groupBy ?? [];
+  const dims = dimensionsOf(context, groupBy);
+  const group = query.group ?? [];
+  if (group.length > 0 && group.length !== dims.length) {
+    throw new MetricQueryError(
+      `group has ${group.length} values but the metric groups by ${dims.length} (${groupBy.join(', ') || 'nothing'})`,
+    );
+  }
+  const { ctes, joins } = factsJoins(context, measure, now);
+  const conditions: RawBuilder<unknown>[] = [sql`true`];
+  group.forEach((value, i) => {
+    conditions.push(sql`${dims[i]!.expression} is not distinct from ${value}::text`);
+  });
+  const counted = contributingCondition(measure, context, now);
+  if (counted) conditions.push(counted);
+  if (query.part === 'numerator') {
+    if (measure.kind !== 'ratio') throw new MetricQueryError('part=numerator needs a ratio metric');
+    conditions.push(celCondition(context, measure.numerator, 'b', now));
+  }
+  return sql`id in (with ${sql.join([...withs, ...ctes], sql`, `)}
+    select b.id from base b ${joins} where ${sql.join(conditions, sql` and `)})`;
+}
+
+/** How many records a drill-down holds. */
+export async function countDrill(
+  db: Db,
+  context: TableContext,
+  condition: RawBuilder<unknown>,
+): Promise<number> {
+  const row = await sql<{ n: number }>`
+    select count(*)::int as n from ${sql.raw(context.ref)} where deleted_at is null and ${condition}`.execute(
+    db,
+  );
+  return Number(row.rows[0]?.n ?? 0);
+}
+
+/** The published metric `key` or a 404. */
+export function metricOrThrow(
+  definition: { metrics?: MetricDefinition[] },
+  key: string,
+): MetricDefinition {
+  const metric = definition.metrics?.find((m) => m.key === key);
+  if (!metric) throw new NotFoundError('metric', key);
+  return metric;
+}
