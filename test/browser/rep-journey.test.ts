@@ -138,10 +138,30 @@ describe('rep app on a phone', () => {
       .waitFor({ timeout: 20_000 });
     await page.locator('[data-testid="rep-handover"]').waitFor({ state: 'detached' });
 
+    // The card: first what stops the escalation, then the pack's follow-up form.
+    expect(
+      await page.locator('[data-testid="rep-followup"] fieldset legend').allTextContents(),
+    ).toEqual(['首次响应', '本次跟进', '下一步']);
+    expect(await page.locator('[data-field="next_action_due"]').count()).toBe(0);
     await page.click('[data-testid="now-first_contact_at"]');
     await page.check('input[name="screening_done"]');
     await page.fill('input[name="touch_count"]', '1');
     await page.selectOption('select[name="pain_point"]', 'equipment_aging');
+    await page.click('[data-testid="rep-followup-submit"]');
+    // The form asks for the next action and the decision chain (two roles, the field's minimum).
+    await page.locator('[data-testid="rep-followup-error"]').waitFor();
+    expect(
+      await page
+        .locator('.rep-field.missing')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-field'))),
+    ).toEqual(['decision_roles', 'next_action']);
+    expect(await page.locator('[data-field="decision_roles"] small.error').textContent()).toBe(
+      '至少选择 2 项',
+    );
+    await page.check('input[name="decision_roles.equipment_head"]');
+    await page.check('input[name="decision_roles.president"]');
+    await page.selectOption('select[name="next_action"]', 'book_demo');
+    await page.locator('[data-field="next_action_due"]').waitFor();
     await page.click('[data-testid="rep-followup-submit"]');
     await expect
       .poll(() => page.locator('[data-testid="rep-followup-message"]').textContent())
