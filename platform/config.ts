@@ -1,5 +1,6 @@
 // Process configuration, read once from the environment (see the README's configuration table).
 import path from 'node:path';
+import type { AuthOptions } from './auth/auth-options';
 
 export type ProcessRole = 'all' | 'api' | 'worker';
 
@@ -24,6 +25,10 @@ export interface BatonConfig {
   /** Content-addressed attachment blobs. */
   readonly filesDir: string;
   readonly maxUploadBytes: number;
+  /** First platform admin on an empty database; without them a password is generated and printed. */
+  readonly adminEmail: string | undefined;
+  readonly adminPassword: string | undefined;
+  readonly auth: AuthOptions;
 }
 
 export type LogLevelName = 'debug' | 'info' | 'warn' | 'error';
@@ -72,7 +77,31 @@ export function loadConfig(
       env.BATON_FILES_DIR ?? path.join(env.BATON_HOME ?? '.baton', 'files'),
     ),
     maxUploadBytes: positiveInt(env, 'BATON_MAX_UPLOAD_BYTES', 25 * 1024 * 1024),
+    adminEmail: nonEmpty(env.BATON_ADMIN_EMAIL),
+    adminPassword: env.BATON_ADMIN_PASSWORD === '' ? undefined : env.BATON_ADMIN_PASSWORD,
+    auth: {
+      cookieSecure: cookieSecure(env.BATON_COOKIE_SECURE),
+      sessionTtlMs: positiveInt(env, 'BATON_SESSION_HOURS', 12) * 3600_000,
+      trustProxy: flag(env, 'BATON_TRUST_PROXY'),
+      loginLimit: { limit: positiveInt(env, 'BATON_LOGIN_RATE', 10), windowMs: 60_000 },
+      intakeLimit: { limit: positiveInt(env, 'BATON_INTAKE_RATE', 600), windowMs: 60_000 },
+    },
   };
+}
+
+function cookieSecure(raw: string | undefined): 'auto' | boolean {
+  const value = nonEmpty(raw)?.toLowerCase() ?? 'auto';
+  if (value === 'auto') return 'auto';
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw new ConfigError(`BATON_COOKIE_SECURE must be auto, true or false, got "${raw}"`);
+}
+
+function flag(env: Readonly<Record<string, string | undefined>>, name: string): boolean {
+  const value = nonEmpty(env[name])?.toLowerCase();
+  if (value === undefined || value === 'false' || value === '0') return false;
+  if (value === 'true' || value === '1') return true;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
 }
 
 function argValue(argv: readonly string[], name: string): string | undefined {

@@ -4,7 +4,7 @@
 export class BatonError extends Error {
   constructor(
     readonly code: string,
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 428 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 428 | 429 | 503,
     message: string,
     readonly details?: unknown,
   ) {

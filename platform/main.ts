@@ -57,6 +57,13 @@ async function main(): Promise<unknown> {
       ? `Baton is ready at ${baton.url} (started in ${seconds} s)`
       : `Baton worker is ready (started in ${seconds} s)`,
     ...(baton.temporalUiUrl ? [`Temporal UI: ${baton.temporalUiUrl}`] : []),
+    // Shown this once, on stdout only (never logged); set BATON_ADMIN_PASSWORD to choose it.
+    ...(baton.generatedAdmin
+      ? [
+          `First admin: ${baton.generatedAdmin.email} / password: ${baton.generatedAdmin.password}`,
+          '(shown once; change it after signing in / 仅显示一次，请登录后修改)',
+        ]
+      : []),
     'Press Ctrl-C to stop.',
   ];
   process.stdout.write(lines.join('\n') + '\n');

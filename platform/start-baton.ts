@@ -10,6 +10,7 @@ import { openDatabase, type Database } from './db/database';
 import { migratePlatformOrThrow } from './db/migrate';
 import { createFileStore } from './files/file-store';
 import { createApp } from './http/app';
+import { ensureFirstAdmin } from './auth/login-service';
 import { createEmailSender } from './notifications/email-channel';
 import { loadNotificationSettings } from './notifications/notification-settings';
 import type { Logger } from './logger';
@@ -26,6 +27,8 @@ export interface RunningBaton {
   readonly url: string | undefined;
   readonly temporalUiUrl: string | undefined;
   readonly startedInMs: number;
+  /** Set once, on the start that created the first admin without BATON_ADMIN_PASSWORD. */
+  readonly generatedAdmin?: { readonly email: string; readonly password: string };
   stop(): Promise<void>;
 }
 
@@ -65,6 +68,13 @@ export async function startBaton(config: BatonConfig, logger: Logger): Promise<R
     const database: Database = openDatabase(config.databaseUrl ?? pg!.url);
     stops.push(() => database.close());
     await migratePlatformOrThrow(database.db);
+    const firstAdmin = runsApi
+      ? await ensureFirstAdmin(database.db, {
+          email: config.adminEmail,
+          password: config.adminPassword,
+        })
+      : undefined;
+    if (firstAdmin) logger.info('first platform admin created', { email: firstAdmin.email });
 
     const address = config.temporalAddress ?? devServer!.address;
     const temporal: TemporalClientHandle = await connectTemporalClient(
@@ -113,6 +123,7 @@ export async function startBaton(config: BatonConfig, logger: Logger): Promise<R
           taskQueue: config.temporalTaskQueue,
           localWorkerState: worker ? () => worker.getState() : undefined,
         },
+        auth: config.auth,
       });
       const server = await listen(app.fetch, config.host, config.port);
       stops.push(() => closeServer(server));
@@ -125,6 +136,9 @@ export async function startBaton(config: BatonConfig, logger: Logger): Promise<R
       url,
       temporalUiUrl: devServer?.uiUrl,
       startedInMs: Math.round(performance.now() - started),
+      ...(firstAdmin?.generatedPassword && {
+        generatedAdmin: { email: firstAdmin.email, password: firstAdmin.generatedPassword },
+      }),
       stop: stopAll,
     };
   } catch (error) {

@@ -10,6 +10,8 @@ import { flowState } from './migrations/0006-flow-state';
 import { rulesState } from './migrations/0007-rules-state';
 import { intakeSecrets } from './migrations/0008-intake-secrets';
 import { metrics } from './migrations/0020-metrics';
+import { auth } from './migrations/0010-auth';
+import { adminAudit } from './migrations/0011-admin-audit';
 
 /** Every platform migration, in order. Names are permanent once released. */
 export const platformMigrations: Readonly<Record<string, Migration>> = {
@@ -22,6 +24,8 @@ export const platformMigrations: Readonly<Record<string, Migration>> = {
   '0007-rules-state': rulesState,
   '0008-intake-secrets': intakeSecrets,
   '0020-metrics': metrics,
+  '0010-auth': auth,
+  '0011-admin-audit': adminAudit,
 };
 
 /**

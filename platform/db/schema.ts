@@ -2,6 +2,12 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { AppDefinition } from '../../runtime/definition/definition-schema';
 import type { LocalizedText } from '../../runtime/localized-text';
+import type {
+  AdminAuditTable,
+  ApiTokensTable,
+  SessionsTable,
+  UserPasswordsTable,
+} from '../auth/auth-tables';
 import type { FilesTable } from '../files/files-table';
 import type { ImportJobErrorsTable, ImportJobsTable } from '../imports/import-jobs-table';
 
@@ -89,6 +95,8 @@ export interface UsersTable {
   on_shift: Generated<boolean>;
   active: Generated<boolean>;
   created_at: Generated<Date>;
+  /** Allowed everything, in every space. */
+  platform_admin: Generated<boolean>;
 }
 
 export interface SpaceMembersTable {
@@ -180,6 +188,8 @@ export interface IntakeDeliveriesTable {
   status: number;
   response: unknown;
   created_at: Generated<Date>;
+  /** The signature of a timestamped delivery: seen again under another key, it is a replay. */
+  signature: Generated<string | null>;
 }
 
 export interface IntakeSecretsTable {
@@ -213,4 +223,8 @@ export interface PlatformDatabase {
   'platform.behaviour_events': BehaviourEventsTable;
   'platform.intake_deliveries': IntakeDeliveriesTable;
   'platform.intake_secrets': IntakeSecretsTable;
+  'platform.user_passwords': UserPasswordsTable;
+  'platform.sessions': SessionsTable;
+  'platform.api_tokens': ApiTokensTable;
+  'platform.admin_audit': AdminAuditTable;
 }

@@ -6,6 +6,10 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
+import { authenticate } from '../auth/authenticate';
+import { defaultAuthOptions, type AuthOptions } from '../auth/auth-options';
+import { contentSecurityPolicy } from '../auth/content-security-policy';
+import { intakeRateLimit } from '../auth/intake-rate-limit';
 import type { Database } from '../db/database';
 import type { FileStore } from '../files/file-store';
 import { getSpaceOrThrow } from '../spaces/space-repository';
@@ -14,6 +18,8 @@ import type { Logger } from '../logger';
 import { BatonError } from '../errors';
 import { createErrorHandler, notFound } from './error-handler';
 import { fileReadCheck } from '../permissions/file-access';
+import { adminRoutes } from './routes/admin-routes';
+import { authRoutes } from './routes/auth-routes';
 import { createReportScheduler } from '../reports/report-schedules';
 import { dashboardRoutes } from './routes/dashboard-routes';
 import { definitionRoutes } from './routes/definition-routes';
@@ -43,6 +49,8 @@ export interface AppDeps {
   readonly files: { readonly store: FileStore; readonly maxUploadBytes: number };
   /** Live notification streams: a shared hub and the heartbeat interval. */
   readonly notifications?: Pick<NotificationRouteDeps, 'hub' | 'heartbeatMs'>;
+  /** Cookies, session lifetime, proxy trust and rate limits; defaults suit a local start. */
+  readonly auth?: Partial<AuthOptions>;
 }
 
 /** Uploads stream to disk under their own size limit; the JSON body limit does not apply. */
@@ -56,7 +64,8 @@ export function createApp(deps: AppDeps) {
   const maxBodyBytes = deps.maxBodyBytes ?? 1024 * 1024;
   const app = new OpenAPIHono();
   app.onError(createErrorHandler(deps.logger));
-  app.use('*', secureHeaders());
+  const auth: AuthOptions = { ...defaultAuthOptions, ...deps.auth };
+  app.use('*', secureHeaders({ contentSecurityPolicy }));
   const jsonLimit = bodyLimit({
     maxSize: maxBodyBytes,
     onError: () => {
@@ -66,8 +75,13 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', (c, next) =>
     c.req.method === 'POST' && uploadPath.test(c.req.path) ? next() : jsonLimit(c, next),
   );
+  app.use('/api/*', intakeRateLimit(auth.intakeLimit));
+  // Every API route below needs a caller, except the public ones the middleware lists.
+  app.use('/api/*', authenticate(deps.database.db, auth));
 
   app.route('/', healthRoutes({ db: deps.database.db, ...deps.health }));
+  app.route('/', authRoutes({ db: deps.database.db, options: auth }));
+  app.route('/', adminRoutes({ db: deps.database.db }));
   app.route('/', spaceRoutes(deps.database.db));
   app.route('/', definitionRoutes({ db: deps.database.db }));
   // Before the records routes, which would take `records/export` for a record id.

@@ -13,6 +13,11 @@ export interface ErrorBody {
 export function createErrorHandler(logger: Logger): ErrorHandler {
   return (error, c) => {
     if (error instanceof BatonError) {
+      const retryAfter = (error.details as { retryAfterSeconds?: unknown } | undefined)
+        ?.retryAfterSeconds;
+      if (error.status === 429 && typeof retryAfter === 'number') {
+        c.header('Retry-After', String(retryAfter));
+      }
       return c.json(body(error.code, error.message, error.details), error.status);
     }
     if (error instanceof HTTPException) {

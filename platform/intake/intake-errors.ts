@@ -18,6 +18,21 @@ export class IntakeSignatureError extends BatonError {
   }
 }
 
+/**
+ * 409: this exact signed request was already delivered under another Idempotency-Key within the
+ * replay window: someone is replaying a captured request. A sender retrying re-signs (new
+ * timestamp) or keeps its key.
+ */
+export class SignatureReplayedError extends BatonError {
+  constructor() {
+    super(
+      'SIGNATURE_REPLAYED',
+      409,
+      'this signature was already used by another delivery; sign each delivery afresh (a new timestamp) and keep the Idempotency-Key on retries / 签名已被使用（疑似重放），请重新签名',
+    );
+  }
+}
+
 /** 400: deliveries must carry an Idempotency-Key, so a retry can never create a second lead. */
 export class IdempotencyKeyRequiredError extends BatonError {
   constructor(reason: string) {

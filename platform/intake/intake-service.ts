@@ -11,6 +11,7 @@ import {
   IdempotencyKeyRequiredError,
   IntakeMappingError,
   IntakeSignatureError,
+  SignatureReplayedError,
 } from './intake-errors';
 import { parsePayload } from './intake-payload';
 import { validIntakeSecrets } from './intake-secrets';
@@ -77,15 +78,24 @@ export async function deliverIntake(db: Db, delivery: IntakeDelivery): Promise<I
     );
   }
   const where = { space_id: context.space.id, source: source.source.key, idempotency_key: key };
+  // Within the replay window a signature names one delivery: seen under another key, it is a
+  // captured request sent again (a unique index decides, even between concurrent requests).
+  const signature = source.source.signature.timestampHeader
+    ? signatureOf(delivery.header(source.source.signature.header))
+    : null;
 
   return db.transaction().execute(async (tx) => {
     // Claim the key first: a concurrent delivery with the same key waits here for our commit.
     const claimed = await tx
       .insertInto('platform.intake_deliveries')
-      .values({ ...where, status: 0, response: jsonParam({}) })
+      .values({ ...where, status: 0, response: jsonParam({}), signature })
       .onConflict((oc) => oc.columns(['space_id', 'source', 'idempotency_key']).doNothing())
       .returning('status')
-      .executeTakeFirst();
+      .executeTakeFirst()
+      .catch((error: unknown) => {
+        if (isSignatureConflict(error)) throw new SignatureReplayedError();
+        throw error;
+      });
     if (!claimed) return (await storedAnswer(tx, where))!;
     const mapped = source.map(parsePayload(delivery.body, delivery.contentType), now);
     if (!mapped.ok) throw new IntakeMappingError(mapped.issues);
@@ -106,6 +116,23 @@ export async function deliverIntake(db: Db, delivery: IntakeDelivery): Promise<I
       .executeTakeFirstOrThrow();
     return { status: 201, body: row.response, replay: false };
   });
+}
+
+function signatureOf(header: string | undefined): string | null {
+  const hex = header
+    ?.trim()
+    .replace(/^sha256=/, '')
+    .toLowerCase();
+  return hex ? hex : null;
+}
+
+function isSignatureConflict(error: unknown): boolean {
+  const e = error as { code?: unknown; constraint_name?: unknown; constraint?: unknown };
+  return (
+    e?.code === '23505' &&
+    (e.constraint_name === 'intake_deliveries_signature' ||
+      e.constraint === 'intake_deliveries_signature')
+  );
 }
 
 /** Checks the signature with the cached secrets, and once more with fresh ones if that fails. */

@@ -280,6 +280,38 @@ describe('intake hub', () => {
     expect(Number(leads.rows[0]!.n)).toBe(0);
   });
 
+  it('refuses a captured signed request replayed under another Idempotency-Key within the window', async () => {
+    const payload = {
+      nickname: '韩梅梅',
+      mobile: '13922223333',
+      province: '浙江',
+      product_line: 'ortho',
+    };
+    const timestamp = Math.floor(Date.now() / 1000);
+    const first = await deliver(send, 'meddev', 'web_form', secret, payload, {
+      key: 'replay-1',
+      timestamp,
+    });
+    expect(first.status, first.text).toBe(201);
+    const retried = await deliver(send, 'meddev', 'web_form', secret, payload, {
+      key: 'replay-1',
+      timestamp,
+    });
+    expect([retried.status, retried.replay]).toEqual([201, 'true']);
+    const replayed = await deliver(send, 'meddev', 'web_form', secret, payload, {
+      key: 'replay-2',
+      timestamp,
+    });
+    expect([replayed.status, replayed.body.error.code]).toEqual([409, 'SIGNATURE_REPLAYED']);
+    expect(replayed.body.error.message).toContain('重放');
+    const leads = await sql<{
+      n: string;
+    }>`select count(*) as n from space_meddev.lead where name = '韩梅梅'`.execute(
+      target.database.db,
+    );
+    expect(Number(leads.rows[0]!.n)).toBe(1);
+  });
+
   it('needs an Idempotency-Key and names the field a mapping cannot fill', async () => {
     const payload = {
       nickname: '韩梅梅',
@@ -419,6 +451,8 @@ describe('intake hub', () => {
         })),
         ...Array.from({ length: 10 }, (_, i) => ({
           nickname: `江苏客户${i % 2}`,
+          // Each resend differs, as real ones do (an identical signed body would be a replay).
+          message: `第${i}次提交`,
           mobile: `1380000${String(2000 + (i % 2))}`,
           org: `江苏医院${i % 2}`,
           province: '江苏',

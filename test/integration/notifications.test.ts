@@ -18,6 +18,7 @@ import { apiClient } from '../support/api-client';
 import { freePort } from '../support/free-port';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 import { createTestApp } from '../support/test-app';
+import { seedTestUser } from '../support/test-auth';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { startWebhookSink, type WebhookSink } from '../support/webhook-sink';
 
@@ -51,6 +52,7 @@ describe('notifications', () => {
     // Two API processes on two connection pools: NOTIFY must reach both.
     second = openDatabase(target.url);
     servers = await Promise.all([serveApp(target.database), serveApp(second)]);
+    authorization = (await seedTestUser(db)).headers.authorization;
 
     spaceId = (
       await db
@@ -64,7 +66,7 @@ describe('notifications', () => {
         .returning('id')
         .executeTakeFirstOrThrow()
     ).id;
-    const api = apiClient({ request: (path, init) => fetch(`${servers[0]!.url}${path}`, init) });
+    const api = apiClient({ request: (path, init) => authed(`${servers[0]!.url}${path}`, init) });
     const create = async (key: string, body: Record<string, unknown>) => {
       const { user } = await api.expect(201, 'POST', '/api/users', body);
       ids[key] = user.id;
@@ -154,7 +156,7 @@ describe('notifications', () => {
       });
     }
 
-    const api = apiClient({ request: (path, init) => fetch(`${servers[0]!.url}${path}`, init) });
+    const api = apiClient({ request: (path, init) => authed(`${servers[0]!.url}${path}`, init) });
     const inbox = await api.expect(200, 'GET', `/api/spaces/meddev/notifications?user=${ids.rep}`);
     expect(inbox.unread).toBe(1);
     const id = inbox.notifications[0].id;
@@ -332,17 +334,24 @@ describe('notifications', () => {
   it('refuses a stream or an inbox for an unknown user or space', async () => {
     const base = servers[0]!.url;
     const unknown = '0b7e7c52-3f0e-4d52-9a52-6d1c8a0f4b11';
-    expect((await fetch(`${base}/api/spaces/meddev/notifications/stream?user=x`)).status).toBe(400);
+    expect((await authed(`${base}/api/spaces/meddev/notifications/stream?user=x`)).status).toBe(400);
     expect(
-      (await fetch(`${base}/api/spaces/meddev/notifications/stream?user=${unknown}`)).status,
+      (await authed(`${base}/api/spaces/meddev/notifications/stream?user=${unknown}`)).status,
     ).toBe(404);
-    expect((await fetch(`${base}/api/spaces/nope/notifications?user=${ids.rep}`)).status).toBe(404);
-    const read = await fetch(`${base}/api/spaces/meddev/notifications/999999/read`, {
+    expect((await authed(`${base}/api/spaces/nope/notifications?user=${ids.rep}`)).status).toBe(404);
+    const read = await authed(`${base}/api/spaces/meddev/notifications/999999/read`, {
       method: 'POST',
     });
     expect(read.status).toBe(404);
   });
 });
+
+/** The seeded platform admin's bearer token, sent by every call to the servers. */
+let authorization = '';
+
+function authed(url: string, init: RequestInit = {}): Promise<Response> {
+  return fetch(url, { ...init, headers: { authorization, ...init.headers } });
+}
 
 /** Serves a real app on a free loopback port, as a separate API process would. */
 async function serveApp(database: Database): Promise<{ url: string; close(): Promise<void> }> {
@@ -382,7 +391,7 @@ interface EventStream {
 /** A minimal EventSource over fetch: parses `event:`/`id:`/`data:` blocks. */
 async function openEventStream(url: string, lastEventId?: string): Promise<EventStream> {
   const controller = new AbortController();
-  const response = await fetch(url, {
+  const response = await authed(url, {
     headers: { accept: 'text/event-stream', ...(lastEventId && { 'last-event-id': lastEventId }) },
     signal: controller.signal,
   });

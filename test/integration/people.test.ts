@@ -1,7 +1,7 @@
 // People API and recipient resolution against real PostgreSQL: reporting lines, roles, regions.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../platform/db/database';
-import { anonymousActor } from '../../platform/people/actor';
+import { systemActor } from '../../platform/people/actor';
 import { resolveRecipients } from '../../platform/people/resolve-recipients';
 import { updateUser } from '../../platform/people/user-repository';
 import { apiClient } from '../support/api-client';
@@ -153,8 +153,8 @@ describe('people', () => {
     const a = await createUser('peer_a', { displayName: 'A' });
     const b = await createUser('peer_b', { displayName: 'B' });
     const results = await Promise.allSettled([
-      updateUser(db, a.id, { managerId: b.id }, anonymousActor),
-      updateUser(db, b.id, { managerId: a.id }, anonymousActor),
+      updateUser(db, a.id, { managerId: b.id }, systemActor('test')),
+      updateUser(db, b.id, { managerId: a.id }, systemActor('test')),
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const refused = results.find((r) => r.status === 'rejected');

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { freePort } from '../support/free-port';
 import { processesMentioning, processTree, type ProcessInfo } from '../support/processes';
-import { spawnBaton } from '../support/spawn-baton';
+import { printedAdmin, signIn, spawnBaton } from '../support/spawn-baton';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 describe('npm start', () => {
@@ -40,9 +40,15 @@ describe('npm start', () => {
 
     const health = await fetch(`${url}/api/health`);
     expect(health.status).toBe(200);
+    // An empty database gets a first admin whose generated password is printed once, not logged.
+    const admin = printedAdmin(first.output())!;
+    expect(admin.email).toBe('admin@baton.local');
+    expect(first.output().split(admin.password)).toHaveLength(2);
+    expect((await fetch(`${url}/api/spaces`)).status).toBe(401);
+    const auth = await signIn(url, admin.email, admin.password);
     const created = await fetch(`${url}/api/spaces`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...auth },
       body: JSON.stringify({ key: 'persisted', name: { 'zh-CN': '保留', en: 'Kept' } }),
     });
     expect(created.status).toBe(201);
@@ -54,8 +60,9 @@ describe('npm start', () => {
 
     const second = spawnBaton(env);
     const again = await second.ready;
-    const space = await fetch(`${again}/api/spaces/persisted`);
+    const space = await fetch(`${again}/api/spaces/persisted`, { headers: auth });
     expect(space.status).toBe(200);
+    expect(printedAdmin(second.output())).toBeUndefined();
     const secondChildren = [
       ...processTree(second.child.pid!).filter((p) => p.pid !== second.child.pid),
       ...processesMentioning(home),
@@ -80,6 +87,8 @@ describe('npm start', () => {
         DATABASE_URL: target.url,
         TEMPORAL_ADDRESS: inject('temporalAddress'),
         TEMPORAL_TASK_QUEUE: 'external-mode',
+        BATON_ADMIN_EMAIL: 'ops@example.cn',
+        BATON_ADMIN_PASSWORD: 'set by the deployment',
       });
       const url = await baton.ready;
       try {
@@ -94,6 +103,10 @@ describe('npm start', () => {
           .select('key')
           .execute();
         expect(migrated).toEqual([]);
+        // The admin comes from the environment: nothing printed, the given password works.
+        expect(printedAdmin(baton.output())).toBeUndefined();
+        expect(baton.output()).not.toContain('set by the deployment');
+        await signIn(url, 'ops@example.cn', 'set by the deployment');
       } finally {
         baton.child.kill('SIGTERM');
         expect(await baton.exited).toBe(0);

@@ -46,3 +46,40 @@ export function spawnBaton(env: Record<string, string>, readyTimeoutMs = 60_000)
   ready.catch(() => {});
   return { child, output: () => output, ready, exited };
 }
+
+/** The first admin's credentials Baton printed on its first start (`First admin: … / password: …`). */
+export function printedAdmin(output: string): { email: string; password: string } | undefined {
+  const match = /First admin: (\S+) \/ password: (\S+)/.exec(output);
+  return match ? { email: match[1]!, password: match[2]! } : undefined;
+}
+
+/**
+ * Signs in at `url` and creates an API token with the session, as a newcomer following the README
+ * would; answers the header to send.
+ * @example const auth = await signIn(url, admin.email, admin.password)
+ */
+export async function signIn(
+  url: string,
+  email: string,
+  password: string,
+): Promise<{ authorization: string }> {
+  const login = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  if (login.status !== 200) throw new Error(`login → ${login.status} ${await login.text()}`);
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  const cookie = login.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  const created = await fetch(`${url}/api/auth/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
+    body: JSON.stringify({ name: 'test' }),
+  });
+  if (created.status !== 201) throw new Error(`token → ${created.status} ${await created.text()}`);
+  const { token } = (await created.json()) as { token: string };
+  return { authorization: `Bearer ${token}` };
+}

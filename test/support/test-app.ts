@@ -1,16 +1,28 @@
-// The real HTTP app for tests, with a file store in a temporary folder.
+// The real HTTP app for tests, with a file store in a temporary folder; by default every
+// `app.request` is made as a seeded platform administrator.
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createFileStore } from '../../platform/files/file-store';
 import { createApp, type AppDeps } from '../../platform/http/app';
 import { createLogger } from '../../platform/logger';
+import { seedTestUser, type TestCaller } from './test-auth';
 
-/** `createApp` with defaults for what a test does not care about. */
+export interface TestAppOptions {
+  /** `admin` (default): requests without Authorization/Cookie carry the test admin's token. */
+  readonly caller?: 'admin' | 'anonymous';
+}
+
+/**
+ * `createApp` with defaults for what a test does not care about. `app.request` authenticates as a
+ * platform admin created on first use (`await app.testAdmin()` answers it) unless the request
+ * brings its own Authorization or Cookie header, or `caller: 'anonymous'` is given.
+ */
 export function createTestApp(
   deps: Omit<AppDeps, 'logger' | 'files'> & Partial<Pick<AppDeps, 'logger' | 'files'>>,
+  options: TestAppOptions = {},
 ) {
-  return createApp({
+  const app = createApp({
     logger: createLogger('error'),
     files: {
       store: createFileStore({
@@ -20,4 +32,26 @@ export function createTestApp(
     },
     ...deps,
   });
+  let admin: Promise<TestCaller> | undefined;
+  const testAdmin = () => (admin ??= seedTestUser(deps.database.db));
+  const request = app.request.bind(app);
+  const authenticated = async (
+    input: Parameters<typeof request>[0],
+    init?: Parameters<typeof request>[1],
+    ...rest: unknown[]
+  ): Promise<Response> => {
+    const own = input instanceof Request ? input.headers : new Headers(init?.headers);
+    if (options.caller !== 'anonymous' && !own.has('authorization') && !own.has('cookie')) {
+      const headers = new Headers(init?.headers);
+      headers.set('authorization', (await testAdmin()).headers.authorization);
+      if (input instanceof Request) {
+        const copy = new Request(input, { headers: new Headers(input.headers) });
+        copy.headers.set('authorization', headers.get('authorization')!);
+        return request(copy, init, ...(rest as []));
+      }
+      return request(input, { ...init, headers }, ...(rest as []));
+    }
+    return request(input, init, ...(rest as []));
+  };
+  return Object.assign(app, { request: authenticated as typeof app.request, testAdmin });
 }

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { createTestApp } from './test-app';
+import { seedTestUser, type TestCaller } from './test-auth';
 import { createLogger } from '../../platform/logger';
 import { createOutboxRelay } from '../../platform/outbox/outbox-relay';
 import { freePort } from './free-port';
@@ -10,7 +11,17 @@ import { startTestTemporal } from './test-temporal';
 
 export const designerDist = path.resolve(import.meta.dirname, '../../designer/dist');
 
-export async function startTestServer(): Promise<{ url: string; close(): Promise<void> }> {
+export interface TestServer {
+  readonly url: string;
+  /** A platform admin with a password (sign in through the designer) and a bearer token. */
+  readonly admin: TestCaller;
+  /** `fetch` against the server as the admin (bearer token) unless the call sets Authorization. */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** The real app over HTTP on a fresh database; API calls need credentials, as in production. */
+export async function startTestServer(): Promise<TestServer> {
   const logger = createLogger('error');
   const target = await createTestDatabase();
   const temporal = await startTestTemporal(target.database.db);
@@ -36,8 +47,16 @@ export async function startTestServer(): Promise<{ url: string; close(): Promise
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port }, () => resolve(s));
   });
+  const url = `http://127.0.0.1:${port}`;
+  const admin = await seedTestUser(target.database.db, { email: 'admin@baton.test' });
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
+    admin,
+    fetch: (path, init = {}) =>
+      fetch(url + path, {
+        ...init,
+        headers: { authorization: admin.headers.authorization, ...init.headers },
+      }),
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
