@@ -31,9 +31,10 @@ export interface ReportScheduler {
   trigger(space: Space, definition: AppDefinition, report: ReportDefinition): Promise<string>;
 }
 
-export const reportScheduleId = (spaceKey: string, reportKey: string) =>
-  `baton/${spaceKey}/report/${reportKey}`;
-export const laiScheduleId = (spaceKey: string) => `baton/${spaceKey}/lai`;
+/** Schedule ids carry the space id: a space key can be reused after a space is gone. */
+export const reportScheduleId = (space: Space, reportKey: string) =>
+  `baton/${space.id}/report/${reportKey}`;
+export const laiScheduleId = (space: Space) => `baton/${space.id}/lai`;
 
 /**
  * Schedules on `client`, starting workflows on `taskQueue`.
@@ -41,27 +42,27 @@ export const laiScheduleId = (spaceKey: string) => `baton/${spaceKey}/lai`;
  */
 export function createReportScheduler(client: Client, taskQueue: string): ReportScheduler {
   const options = (space: Space, report: ReportDefinition): ScheduleOptions => ({
-    scheduleId: reportScheduleId(space.key, report.key),
+    scheduleId: reportScheduleId(space, report.key),
     spec: { cronExpressions: [report.cron], timezone: report.timezone },
     action: {
       type: 'startWorkflow',
       workflowType: 'scheduledReportWorkflow',
       args: [{ spaceKey: space.key, reportKey: report.key }],
       taskQueue,
-      workflowId: `${reportScheduleId(space.key, report.key)}/run`,
+      workflowId: `${reportScheduleId(space, report.key)}/run`,
     },
     policies: { overlap: ScheduleOverlapPolicy.BUFFER_ONE, catchupWindow: '1 day' },
     memo: { space: space.key, report: report.key, cron: report.cron },
   });
   const laiOptions = (space: Space): ScheduleOptions => ({
-    scheduleId: laiScheduleId(space.key),
+    scheduleId: laiScheduleId(space),
     spec: { cronExpressions: [laiSchedule.cron], timezone: laiSchedule.timezone },
     action: {
       type: 'startWorkflow',
       workflowType: 'dailyLaiWorkflow',
       args: [{ spaceKey: space.key }],
       taskQueue,
-      workflowId: `${laiScheduleId(space.key)}/run`,
+      workflowId: `${laiScheduleId(space)}/run`,
     },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
   });
@@ -94,9 +95,9 @@ export function createReportScheduler(client: Client, taskQueue: string): Report
         (m) => m.measure.kind === 'builtin' && m.measure.formula === 'lai',
       );
       if (hasLai || (definition.metricLabels ?? []).length > 0) await upsert(laiOptions(space));
-      else await remove(laiScheduleId(space.key));
-      const wanted = new Set(reports.map((r) => reportScheduleId(space.key, r.key)));
-      const prefix = `baton/${space.key}/report/`;
+      else await remove(laiScheduleId(space));
+      const wanted = new Set(reports.map((r) => reportScheduleId(space, r.key)));
+      const prefix = `baton/${space.id}/report/`;
       for await (const summary of client.schedule.list()) {
         if (summary.scheduleId.startsWith(prefix) && !wanted.has(summary.scheduleId)) {
           await remove(summary.scheduleId);
@@ -107,7 +108,7 @@ export function createReportScheduler(client: Client, taskQueue: string): Report
       await scheduler.sync(space, definition);
       return Promise.all(
         (definition.reports ?? []).map(async (report) => {
-          const scheduleId = reportScheduleId(space.key, report.key);
+          const scheduleId = reportScheduleId(space, report.key);
           const description = await client.schedule.getHandle(scheduleId).describe();
           const next = description.info.nextActionTimes[0];
           return {
@@ -124,7 +125,7 @@ export function createReportScheduler(client: Client, taskQueue: string): Report
     },
     async trigger(space, definition, report) {
       await scheduler.sync(space, definition);
-      const scheduleId = reportScheduleId(space.key, report.key);
+      const scheduleId = reportScheduleId(space, report.key);
       await client.schedule.getHandle(scheduleId).trigger(ScheduleOverlapPolicy.ALLOW_ALL);
       return scheduleId;
     },
