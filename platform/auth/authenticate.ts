@@ -50,6 +50,12 @@ const adminRoutes: readonly { method: string; path: RegExp; action: string }[] =
   { method: '*', path: /^\/api\/admin\//, action: 'use the admin API' },
 ];
 
+/** True for the routes anyone may call (see `publicRoutes`). */
+export function isPublicRoute(method: string, path: string): boolean {
+  const m = method === 'HEAD' ? 'GET' : method;
+  return publicRoutes.some((r) => r.method === m && r.path.test(path));
+}
+
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
@@ -60,7 +66,7 @@ export function authenticate(db: Db, options: AuthOptions): MiddlewareHandler {
   return async (c, next) => {
     const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
     const path = c.req.path;
-    if (publicRoutes.some((r) => r.method === method && r.path.test(path))) return next();
+    if (isPublicRoute(method, path)) return next();
     const { principal, session } = await principalOf(c, db);
     if (session && !safeMethods.has(c.req.method)) checkCsrf(c, session, options);
     if (principal.tokenSpace) {

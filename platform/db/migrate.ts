@@ -9,9 +9,9 @@ import { peopleNotifications } from './migrations/0005-people-notifications';
 import { flowState } from './migrations/0006-flow-state';
 import { rulesState } from './migrations/0007-rules-state';
 import { intakeSecrets } from './migrations/0008-intake-secrets';
-import { metrics } from './migrations/0020-metrics';
 import { auth } from './migrations/0010-auth';
 import { adminAudit } from './migrations/0011-admin-audit';
+import { metrics } from './migrations/0020-metrics';
 
 /** Every platform migration, in order. Names are permanent once released. */
 export const platformMigrations: Readonly<Record<string, Migration>> = {
@@ -23,9 +23,9 @@ export const platformMigrations: Readonly<Record<string, Migration>> = {
   '0006-flow-state': flowState,
   '0007-rules-state': rulesState,
   '0008-intake-secrets': intakeSecrets,
-  '0020-metrics': metrics,
   '0010-auth': auth,
   '0011-admin-audit': adminAudit,
+  '0020-metrics': metrics,
 };
 
 /**

@@ -3,6 +3,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { isPublicRoute } from '../../platform/auth/authenticate';
 import { createFileStore } from '../../platform/files/file-store';
 import { createApp, type AppDeps } from '../../platform/http/app';
 import { createLogger } from '../../platform/logger';
@@ -41,7 +42,14 @@ export function createTestApp(
     ...rest: unknown[]
   ): Promise<Response> => {
     const own = input instanceof Request ? input.headers : new Headers(init?.headers);
-    if (options.caller !== 'anonymous' && !own.has('authorization') && !own.has('cookie')) {
+    const url = new URL(input instanceof Request ? input.url : String(input), 'http://localhost');
+    const method = (input instanceof Request ? input.method : init?.method) ?? 'GET';
+    if (
+      options.caller !== 'anonymous' &&
+      !isPublicRoute(method.toUpperCase(), url.pathname) &&
+      !own.has('authorization') &&
+      !own.has('cookie')
+    ) {
       const headers = new Headers(init?.headers);
       headers.set('authorization', (await testAdmin()).headers.authorization);
       if (input instanceof Request) {
