@@ -67,7 +67,11 @@ async function recomputeOne(
   const at = now.toISOString();
   const day = shanghaiDay(now);
   // Events are aggregated once per record over the type index, then joined to the leads by hash.
-  await sql`
+  // Today's rows are replaced as a whole, so an owner with no lead left keeps no row for today.
+  await db.transaction().execute(async (tx) => {
+    await sql`delete from platform.lai_daily where space_id = ${context.space.id}::uuid
+      and metric = ${metric.key}::text and day = ${day}::date`.execute(tx);
+    await sql`
     with base as (${baseQuery({ metric, context, now, window: 'none' })}),
     ev as (
       select e.record_id,
@@ -88,15 +92,13 @@ async function recomputeOne(
     group by b.owner
     on conflict (space_id, metric, day, owner_key) do update
       set leads = excluded.leads, fresh = excluded.fresh, dense = excluded.dense,
-          covered = excluded.covered, computed_at = excluded.computed_at`.execute(db);
-  // Owners with no lead left today must not keep yesterday's rows for today.
+          covered = excluded.covered, computed_at = excluded.computed_at`.execute(tx);
+  });
   const totals = await sql<{ leads: number; fresh: number; dense: number; covered: number }>`
     select coalesce(sum(leads), 0)::int as leads, coalesce(sum(fresh), 0)::int as fresh,
       coalesce(sum(dense), 0)::int as dense, coalesce(sum(covered), 0)::int as covered
     from platform.lai_daily
-    where space_id = ${context.space.id}::uuid and metric = ${metric.key}::text and day = ${day}::date
-      and computed_at = (select max(computed_at) from platform.lai_daily
-        where space_id = ${context.space.id}::uuid and metric = ${metric.key}::text and day = ${day}::date)`.execute(
+    where space_id = ${context.space.id}::uuid and metric = ${metric.key}::text and day = ${day}::date`.execute(
     db,
   );
   const t = totals.rows[0] ?? { leads: 0, fresh: 0, dense: 0, covered: 0 };

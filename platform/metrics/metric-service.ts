@@ -2,6 +2,7 @@
 // from the same rows, so they always agree), and the exact record set behind any of its numbers.
 import { sql, type RawBuilder } from 'kysely';
 import type { MetricDefinition } from '../../runtime/metrics/metric-schema';
+import { isLaiSnapshot } from '../../runtime/metrics/validate-metrics';
 import type { Db } from '../db/database';
 import { NotFoundError } from '../errors';
 import type { TableContext } from '../records/table-context';
@@ -60,6 +61,8 @@ export async function computeMetric(db: Db, query: MetricQuery): Promise<MetricR
   if (metric.measure.kind === 'builtin' && metric.measure.formula === 'contribution_share') {
     return { ...head, groupBy: ['record', 'actor'], ...(await contributionShares(db, query)) };
   }
+  if (isLaiSnapshot(metric))
+    return { ...head, groupBy, ...(await laiSnapshots(db, query, groupBy)) };
   const dims = dimensionsOf(context, groupBy);
   const { ctes, joins, params } = factsJoins(context, metric.measure, now);
   const aggregate = aggregateOf(context, metric.measure, now, params);
@@ -161,6 +164,60 @@ async function contributionShares(db: Db, query: MetricQuery) {
       count: Number(r.points),
     })),
   };
+}
+
+/**
+ * LAI from the daily snapshots (A6 defines LAI as a daily figure): the latest day overall or per
+ * owner, or one value per day (a trend) within the window (30 days by default).
+ */
+async function laiSnapshots(db: Db, query: MetricQuery, groupBy: readonly string[]) {
+  const { context, metric, now } = query;
+  const value = sql`(100 * (0.4 * sum(fresh) + 0.35 * sum(dense) + 0.25 * sum(covered)) / nullif(sum(leads), 0))::float8`;
+  const where = sql`space_id = ${context.space.id}::uuid and metric = ${metric.key}::text`;
+  const latest = sql`(select max(day) from platform.lai_daily where ${where})`;
+  const [dim] = groupBy;
+  if (dim === 'day') {
+    const since = windowOf({ ...query, window: query.window ?? 'P30D' })?.from ?? new Date(0);
+    const rows = await sql<{ k: string; value: number | null; n: number }>`
+      select to_char(day, 'YYYY-MM-DD') as k, ${value} as value, sum(leads)::int as n
+      from platform.lai_daily where ${where} and day > ${since.toISOString()}::timestamptz::date
+      group by day order by day`.execute(db);
+    const last = rows.rows.at(-1);
+    return {
+      value: num(last?.value ?? null),
+      count: Number(last?.n ?? 0),
+      groups: rows.rows.map((r) => ({
+        key: [r.k],
+        label: null,
+        value: num(r.value),
+        count: Number(r.n),
+      })),
+    };
+  }
+  const total = await sql<{ value: number | null; n: number | null }>`
+    select ${value} as value, sum(leads)::int as n from platform.lai_daily where ${where} and day = ${latest}`.execute(
+    db,
+  );
+  let groups: MetricGroup[] = [];
+  if (dim === 'owner') {
+    const rows = await sql<{ owner: string | null; value: number | null; n: number }>`
+      select owner::text as owner, ${value} as value, sum(leads)::int as n from platform.lai_daily
+      where ${where} and day = ${latest} group by owner`.execute(db);
+    const users = await userNames(
+      db,
+      rows.rows.flatMap((r) => (r.owner ? [r.owner] : [])),
+    );
+    groups = rows.rows
+      .map((r) => ({
+        key: [r.owner],
+        label: [r.owner ? (users.get(r.owner) ?? r.owner) : null],
+        value: num(r.value),
+        count: Number(r.n),
+      }))
+      .sort((a, b) => compareKeys(a.key, b.key));
+  }
+  void now;
+  return { value: num(total.rows[0]?.value ?? null), count: Number(total.rows[0]?.n ?? 0), groups };
 }
 
 export interface DrillQuery extends MetricQuery {

@@ -150,7 +150,11 @@ export function factsJoins(
   const formula = measure.formula;
   const spaceId = context.space.id;
   const table = context.table.key;
-  if (['lai', 'health_score', 'first_response_median', 'action_fullness'].includes(formula)) {
+  if (
+    ['lai', 'health_score', 'first_response_median', 'action_fullness', 'response_within'].includes(
+      formula,
+    )
+  ) {
     const since = new Date(now.getTime() - p.actionDays * 86_400_000).toISOString();
     ctes.push(sql`ev as (
       select e.record_id, count(*)::int as actions,
@@ -233,6 +237,8 @@ export function aggregateOf(
       return sql`percentile_cont(0.5) within group (order by extract(epoch from ev.first_at - b.created_at) / 3600.0)`;
     case 'action_fullness':
       return sql`avg(coalesce(ev.actions, 0))::float8`;
+    case 'response_within':
+      return sql`avg(case when ev.first_at - b.created_at <= make_interval(secs => ${p.withinHours * 3600}::float8) then 1.0 else 0.0 end)::float8`;
     case 'collaboration_density':
       return sql`avg(coalesce(au.actors, 0))::float8`;
     case 'stage_dwell':

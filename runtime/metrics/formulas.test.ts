@@ -5,6 +5,7 @@ import {
   collaborationDensity,
   contributionShares,
   firstResponseMedianHours,
+  responseWithin,
   healthScore,
   lai,
   percentile,
@@ -95,6 +96,8 @@ describe('the other built-ins', () => {
       { recordId: 'c', type: 'follow_up', at: t0 + 0.5 * hour },
     ];
     expect(firstResponseMedianHours(fresh, answers)).toBe(2);
+    expect(responseWithin(fresh, answers, { withinHours: 2 })).toBe(0.5);
+    expect(responseWithin(fresh, answers)).toBe(0.75);
   });
 
   it('measures dwell only for stages that were left', () => {

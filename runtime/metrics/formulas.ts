@@ -48,6 +48,8 @@ export function resolveParams(params: FormulaParams = {}) {
     gradeField: params.gradeField ?? 'need_grade',
     grade: params.grade ?? 'A',
     stage: params.stage,
+    withinHours: params.withinHours ?? 72,
+    snapshot: params.snapshot ?? false,
     credits: params.credits ?? {
       lead_introduced: 10,
       needs_diagnosis: 15,
@@ -207,6 +209,26 @@ export function firstResponseMedianHours(
     waits.push((Math.min(...own.map((a) => a.at)) - lead.createdAt) / hourMs);
   }
   return median(waits);
+}
+
+/**
+ * On-time response (A7's 72-hour follow-up rate): share of leads whose first recorded follow-up
+ * came within `withinHours` of creation. Null without leads.
+ */
+export function responseWithin(
+  leads: readonly LeadFact[],
+  actions: readonly ActionFact[],
+  params: FormulaParams = {},
+): number | null {
+  if (leads.length === 0) return null;
+  const p = resolveParams(params);
+  const byLead = actionsOf(actions, p.actionTypes);
+  const onTime = leads.filter((lead) => {
+    const own = byLead.get(lead.id);
+    if (!own || own.length === 0) return false;
+    return Math.min(...own.map((a) => a.at)) - lead.createdAt <= p.withinHours * hourMs;
+  }).length;
+  return onTime / leads.length;
 }
 
 /**

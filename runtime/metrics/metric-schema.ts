@@ -13,6 +13,7 @@ export const builtinFormulas = [
   'action_fullness',
   'collaboration_density',
   'contribution_share',
+  'response_within',
 ] as const;
 export type BuiltinFormula = (typeof builtinFormulas)[number];
 
@@ -38,6 +39,10 @@ export const formulaParamsSchema = z
     /** Grade field and the grade that counts as effective (default `need_grade` = `A`). */
     gradeField: keySchema.optional(),
     grade: z.string().min(1).max(100).optional(),
+    /** Hours within which a first follow-up counts as on time (response_within; default 72). */
+    withinHours: z.number().min(0).max(10_000).optional(),
+    /** LAI: read the daily snapshots (group by `owner` or `day`) instead of computing live. */
+    snapshot: z.boolean().optional(),
     /** Only this stage (stage dwell). */
     stage: keySchema.optional(),
     /** Points per action event type (contribution shares), e.g. `{ "demo": 20 }`. */

@@ -65,7 +65,7 @@ export function validateMetrics(definition: AppDefinition): DefinitionIssue[] {
             `没有指标「${widget.metric}」`,
           ),
         );
-      } else if (widget.groupBy) {
+      } else if (widget.groupBy && !isLaiSnapshot(metric)) {
         const table = tables.get(metric.table);
         if (table)
           widget.groupBy.forEach((g, k) => checkGroupBy(table, g, [...at, 'groupBy', k], issues));
@@ -212,7 +212,19 @@ function checkMetric(
       );
     }
   }
-  metric.groupBy?.forEach((g, k) => checkGroupBy(table, g, [...at, 'groupBy', k], issues));
+  const snapshot = isLaiSnapshot(metric);
+  metric.groupBy?.forEach((g, k) => {
+    if (snapshot && g !== 'owner' && g !== 'day') {
+      issues.push(
+        issue(
+          [...at, 'groupBy', k],
+          'SNAPSHOT_GROUP_BY',
+          'LAI snapshots group by owner or day only',
+          'LAI 快照只能按负责人或日期分组',
+        ),
+      );
+    } else if (!snapshot) checkGroupBy(table, g, [...at, 'groupBy', k], issues);
+  });
 }
 
 /** A group-by names a field; a time bucket needs a date or datetime field. */
@@ -320,4 +332,10 @@ function isTimeZone(zone: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** An LAI metric read from the daily snapshots (grouped by owner or day). */
+export function isLaiSnapshot(metric: MetricDefinition): boolean {
+  const m = metric.measure;
+  return m.kind === 'builtin' && m.formula === 'lai' && m.params?.snapshot === true;
 }

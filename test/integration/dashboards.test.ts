@@ -110,6 +110,12 @@ const definition = {
     ),
     metric('dwell', { kind: 'builtin', formula: 'stage_dwell' }, { unit: 'days' }),
     metric('contribution', { kind: 'builtin', formula: 'contribution_share' }),
+    metric('on_time', {
+      kind: 'builtin',
+      formula: 'response_within',
+      params: { withinHours: 100 },
+    }),
+    metric('lai_daily', { kind: 'builtin', formula: 'lai', params: { snapshot: true } }),
   ],
   dashboards: [
     {
@@ -339,6 +345,8 @@ describe('metrics and dashboards', () => {
     expect(response.value).toBeCloseTo(804, 6);
     expect(response.count).toBe(4);
     expect((await value('fullness')).value).toBe(2);
+    // Only l3 was followed up within 100 hours of creation (96 h)
+    expect((await value('on_time')).value).toBeCloseTo(0.2, 12);
     // Distinct people in the audit log: l1 admin + rep1 + rep2, l2 admin + rep1, the others admin
     expect((await value('collaboration')).value).toBeCloseTo(1.6, 12);
     expect((await value('demo_dwell')).value).toBeCloseTo(5.5, 9);
@@ -480,7 +488,7 @@ describe('metrics and dashboards', () => {
       'POST',
       '/api/spaces/dash/metrics/lai/recompute',
     );
-    expect(snapshots).toHaveLength(1);
+    expect(snapshots.map((s: any) => s.metric)).toEqual(['lai', 'lai_daily']);
     expect(snapshots[0]).toMatchObject({
       metric: 'lai',
       leads: 5,
@@ -490,7 +498,7 @@ describe('metrics and dashboards', () => {
     });
     expect(snapshots[0].lai).toBeCloseTo(48, 9);
     const rows =
-      await sql<any>`select owner::text, leads from platform.lai_daily order by leads`.execute(
+      await sql<any>`select owner::text, leads from platform.lai_daily where metric = 'lai' order by leads`.execute(
         target.database.db,
       );
     expect(rows.rows.map((r: any) => [r.owner, r.leads])).toEqual([
