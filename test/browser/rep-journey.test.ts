@@ -19,6 +19,8 @@ const params = {
   director_after: 'PT2M',
   accept_within: 'PT10M',
 };
+const onePixelPng =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 /** What the handover contract needs from marketing before it is issued to the rep. */
 const handedOver = {
   first_touch_summary: '设备科王主任来电，计划更新 DR',
@@ -197,7 +199,7 @@ describe('rep app on a phone', () => {
     await page.close();
   });
 
-  it('lists every item the gate finds missing when a stage move is refused', async () => {
+  it('lists every item the gate finds missing when a stage move is refused, until the evidence is attached', async () => {
     // Without marketing's handover fields the handover waits, so the lead is not frozen.
     const lead = await createLead({
       name: '李主任',
@@ -231,6 +233,32 @@ describe('rep app on a phone', () => {
     expect(await missing.allTextContents()).toContain('缺少卫健委备案号');
     await page.locator('[data-testid="rep-gate-missing"]').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(artifacts, '4-gate-refused.png'), fullPage: true });
+
+    // The rep attaches the evidence from the phone; then the move goes through.
+    await page.click('[data-stage="ethics_filed"]');
+    await page.setInputFiles('input[name="upload-ethics_filing"]', {
+      name: '伦理备案.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'),
+    });
+    const ok = page.locator('[data-testid="rep-checklist"] li[data-status="ok"]');
+    await expect.poll(() => ok.count(), { timeout: 10_000 }).toBe(1);
+    await page.setInputFiles('input[name="upload-hospital_seal_photo"]', {
+      name: 'seal.png',
+      mimeType: 'image/png',
+      buffer: Buffer.from(onePixelPng, 'base64'),
+    });
+    await expect.poll(() => ok.count(), { timeout: 10_000 }).toBe(2);
+    await page.click('[data-testid="rep-move-stage"]');
+    await page
+      .locator('.rep-stagebar li.current', { hasText: '伦理委员会备案' })
+      .waitFor({ timeout: 10_000 });
+    const moved = await api<{ record: { stage: string | null; ethics_filing: string[] } }>(
+      'GET',
+      `/api/spaces/meddev/tables/lead/records/${lead.id}`,
+    );
+    expect(moved.record.stage).toBe('ethics_filed');
+    expect(moved.record.ethics_filing).toHaveLength(1);
     await page.close();
   });
 

@@ -196,6 +196,29 @@ export const repApi = {
     ),
   markRead: (space: string, id: string) =>
     call<unknown>(`/api/spaces/${enc(space)}/notifications/${enc(id)}/read`, { method: 'POST' }),
+  /** Uploads one file (its type is sniffed by the server) and answers its id. */
+  upload: async (space: string, file: File): Promise<string> => {
+    const body = new FormData();
+    body.append('file', file);
+    const csrf = csrfToken();
+    const response = await fetch(`/api/spaces/${enc(space)}/files`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: csrf ? { 'x-csrf-token': csrf } : {},
+      body,
+    });
+    const json = (await response.json().catch(() => undefined)) as
+      | { file?: { id: string }; error?: { code?: string; message?: string; details?: unknown } }
+      | undefined;
+    if (!response.ok || !json?.file)
+      throw new RepApiError(
+        response.status,
+        json?.error?.code ?? 'HTTP_ERROR',
+        json?.error?.message ?? response.statusText,
+        json?.error?.details,
+      );
+    return json.file.id;
+  },
   /** The live stream URL; EventSource sends cookies on same-origin requests. */
   streamUrl: (space: string, user: string) =>
     `/api/spaces/${enc(space)}/notifications/stream?user=${enc(user)}`,

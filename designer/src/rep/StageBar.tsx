@@ -22,6 +22,8 @@ const text = {
   },
   moved: { 'zh-CN': '阶段已更新', en: 'Stage updated' },
   onServer: { 'zh-CN': '推进时由服务器核对', en: 'checked by the server on moving' },
+  upload: { 'zh-CN': '上传', en: 'Upload' },
+  uploading: { 'zh-CN': '上传中…', en: 'Uploading…' },
 };
 
 type Status = 'ok' | 'missing' | 'unknown';
@@ -41,6 +43,7 @@ export function StageBar({ table, record, onMoved }: Props) {
   const [missing, setMissing] = useState<readonly MissingItem[]>([]);
   const [message, setMessage] = useState<string>();
   const [error, setError] = useState<string>();
+  const [uploading, setUploading] = useState<string>();
 
   useEffect(() => {
     setTarget(stages[current + 1]?.key);
@@ -74,6 +77,10 @@ export function StageBar({ table, record, onMoved }: Props) {
         return r.cel;
     }
   };
+  const acceptOf = (field: string) => {
+    const f = table.fields.find((x) => x.key === field);
+    return f?.type === 'attachments' ? f.accept?.join(',') : undefined;
+  };
   const isMissing = (r: GateRequirement) =>
     missing.some((m) => JSON.stringify(m.requirement) === JSON.stringify(r));
   // A preview from the values on screen; the server's answer on moving decides.
@@ -87,6 +94,35 @@ export function StageBar({ table, record, onMoved }: Props) {
       return Array.isArray(files) && files.length >= (r.min ?? 1) ? 'ok' : 'missing';
     }
     return 'unknown';
+  };
+
+  // Evidence straight from the phone (camera or files), added to the attachment field.
+  const attach = async (field: string, file: File) => {
+    setError(undefined);
+    setUploading(field);
+    try {
+      const id = await repApi.upload(space, file);
+      const before = Array.isArray(record[field]) ? (record[field] as unknown[]) : [];
+      const saved = await repApi.update(
+        space,
+        table.key,
+        String(record.id),
+        Number(record.version),
+        { [field]: [...before, id] },
+      );
+      setMissing((list) => list.filter((m) => m.field !== field));
+      onMoved(saved);
+    } catch (e) {
+      if (e instanceof RepApiError && e.issues.length > 0)
+        setError(
+          e.issues
+            .map((i) => (typeof i.message === 'string' ? i.message : localize(i.message, locale)))
+            .join('；'),
+        );
+      else setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setUploading(undefined);
+    }
   };
 
   const move = async () => {
@@ -147,6 +183,22 @@ export function StageBar({ table, record, onMoved }: Props) {
                   <span aria-hidden>{st === 'ok' ? '✓' : st === 'missing' ? '✗' : '•'}</span>
                   {describe(r)}
                   {st === 'unknown' && <small className="muted"> ({tr(text.onServer)})</small>}
+                  {r.kind === 'attachment' && r.field in record && (
+                    <label className="rep-upload" data-testid={`upload-${r.field}`}>
+                      {tr(uploading === r.field ? text.uploading : text.upload)}
+                      <input
+                        type="file"
+                        name={`upload-${r.field}`}
+                        accept={r.mime ?? acceptOf(r.field)}
+                        disabled={uploading !== undefined}
+                        onChange={(e) => {
+                          const file = e.target.files?.[0];
+                          e.target.value = '';
+                          if (file) void attach(r.field, file);
+                        }}
+                      />
+                    </label>
+                  )}
                 </li>
               );
             })}
