@@ -1,16 +1,20 @@
 // The `baton` command line: talks to a running Baton over its HTTP API.
 //
+//   baton login --email <e-mail> [--password …] [--token-name …]   (prints an API token)
 //   baton template list [--url http://localhost:3000] [--json]
 //   baton template install <key> --space <space> [--name 名称] [--name-en Name]
 //                                [--param name=value ...] [--url …] [--json]
 import { parseArgs } from 'node:util';
 
 const usage = `Usage:
-  baton template list [--url URL] [--json]
+  baton login --email <e-mail> [--password P] [--token-name NAME] [--url URL]
+  baton template list [--url URL] [--token T] [--json]
   baton template install <key> --space <space> [--param name=value ...]
-                         [--name 名称] [--name-en Name] [--url URL] [--json]
+                         [--name 名称] [--name-en Name] [--url URL] [--token T] [--json]
 
---url defaults to $BATON_URL, else http://localhost:$PORT (3000).`;
+--url defaults to $BATON_URL, else http://localhost:$PORT (3000).
+--token defaults to $BATON_TOKEN: an API token (\`baton login\` creates one and prints it).
+--password defaults to $BATON_PASSWORD.`;
 
 interface ApiError {
   readonly error?: {
@@ -34,11 +38,15 @@ async function main(argv: readonly string[]): Promise<void> {
       'name-en': { type: 'string' },
       param: { type: 'string', multiple: true },
       json: { type: 'boolean', default: false },
+      token: { type: 'string' },
+      email: { type: 'string' },
+      password: { type: 'string' },
+      'token-name': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   const [group, command, key] = positionals;
-  if (values.help || group !== 'template') {
+  if (values.help || (group !== 'template' && group !== 'login')) {
     console.log(usage);
     if (!values.help) process.exitCode = 1;
     return;
@@ -48,6 +56,16 @@ async function main(argv: readonly string[]): Promise<void> {
     process.env.BATON_URL ??
     `http://localhost:${process.env.PORT ?? '3000'}`
   ).replace(/\/+$/, '');
+
+  if (group === 'login') {
+    const password = values.password ?? process.env.BATON_PASSWORD;
+    if (!values.email || !password) throw new CliError(usage);
+    const token = await login(base, values.email, password, values['token-name'] ?? 'baton cli');
+    console.log(token);
+    console.error('export BATON_TOKEN=<the token above> (shown once / 仅显示一次)');
+    return;
+  }
+  authorization = values.token ?? process.env.BATON_TOKEN;
 
   if (command === 'list') {
     const { templates } = await call<{ templates: TemplateSummary[] }>(`${base}/api/templates`);
@@ -113,12 +131,50 @@ function splitParam(text: string): [string, string] {
   return [text.slice(0, at), text.slice(at + 1)];
 }
 
-async function call<T>(url: string, init: RequestInit = {}): Promise<T> {
+/** The API token sent with every call (`--token` / BATON_TOKEN). */
+let authorization: string | undefined;
+
+/** Signs in with a password, then creates an API token with that session and answers it. */
+async function login(base: string, email: string, password: string, name: string): Promise<string> {
+  const signedIn = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  }).catch((error: unknown) => {
+    throw new CliError(`cannot reach Baton at ${base} (${String(error)})`);
+  });
+  const answer = (await signedIn.json()) as { csrfToken?: string } & ApiError;
+  if (!signedIn.ok || !answer.csrfToken) {
+    throw new CliError(
+      `${signedIn.status} ${answer.error?.code ?? ''}: ${answer.error?.message ?? ''}`,
+    );
+  }
+  const cookie = signedIn.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  const created = await call<{ token: string }>(`${base}/api/auth/tokens`, {
+    method: 'POST',
+    body: JSON.stringify({ name }),
+    headers: { cookie, 'x-csrf-token': answer.csrfToken },
+  });
+  return created.token;
+}
+
+async function call<T>(
+  url: string,
+  init: RequestInit & { headers?: Record<string, string> } = {},
+): Promise<T> {
   let response: Response;
   try {
     response = await fetch(url, {
       ...init,
-      headers: { accept: 'application/json', 'content-type': 'application/json' },
+      headers: {
+        accept: 'application/json',
+        'content-type': 'application/json',
+        ...(authorization ? { authorization: `Bearer ${authorization}` } : {}),
+        ...init.headers,
+      },
     });
   } catch (error) {
     const reason = (error as { cause?: { code?: string } }).cause?.code ?? String(error);

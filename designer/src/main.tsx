@@ -2,12 +2,17 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { installCsrfHeader } from './auth/installCsrfHeader';
+import { SignInGate } from './auth/SignInGate';
 import './styles.css';
 
+installCsrfHeader();
 const root = document.getElementById('root');
 if (!root) throw new Error('#root is missing from index.html');
 createRoot(root).render(
   <StrictMode>
-    <App />
+    <SignInGate>
+      <App />
+    </SignInGate>
   </StrictMode>,
 );

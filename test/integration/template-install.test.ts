@@ -230,13 +230,20 @@ describe('installing starter packs', () => {
     const server = await new Promise<ServerType>((resolve) => {
       const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port }, () => resolve(s));
     });
+    let token = '';
     const baton = (...args: string[]) =>
       promisify(execFile)(
         process.execPath,
         ['--import', 'tsx', path.resolve(import.meta.dirname, '../../bin/baton.ts'), ...args],
-        { env: { ...process.env, BATON_URL: `http://127.0.0.1:${port}` } },
+        { env: { ...process.env, BATON_URL: `http://127.0.0.1:${port}`, BATON_TOKEN: token } },
       );
     try {
+      const anonymous = await baton('template', 'list').catch((e) => e);
+      expect(anonymous.stderr).toContain('401 UNAUTHENTICATED');
+      const admin = await app.testAdmin();
+      const signedIn = await baton('login', '--email', admin.email, '--password', admin.password);
+      token = signedIn.stdout.trim();
+      expect(token).toMatch(/^bt_/);
       const listed = await baton('template', 'list');
       expect(listed.stdout).toContain('medical-device 1.0.0');
       expect(listed.stdout).toMatch(/first_response\s+duration\s+PT240M/);

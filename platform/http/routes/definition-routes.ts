@@ -3,6 +3,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { ForbiddenError } from '../../permissions/permission-errors';
 import { actingUserId, requestAccess } from '../../permissions/request-access';
+import { recordAdminAction } from '../../auth/admin-audit';
 import { requestActor } from '../request-actor';
 import { diffDefinitions } from '../../../runtime/definition/diff-definitions';
 import { appDefinitionJsonSchema } from '../../../runtime/definition/definition-schema';
@@ -341,7 +342,14 @@ export function definitionRoutes({ db, checkCel }: DefinitionRouteDeps) {
     .openapi(routes.schema, (c) => c.json(appDefinitionJsonSchema(), 200))
     .openapi(routes.purge, async (c) => {
       const s = await editor(c, c.req.valid('param').space);
-      return c.json(await purgeRetired(db, s, c.req.valid('json')), 201);
+      const purged = await purgeRetired(db, s, c.req.valid('json'));
+      await recordAdminAction(db, requestActor(c), {
+        action: 'definition.purge',
+        spaceId: s.id,
+        target: s.key,
+        details: { request: c.req.valid('json') },
+      });
+      return c.json(purged, 201);
     })
     .openapi(routes.published, async (c) => {
       const s = await space(c.req.valid('param').space);
@@ -369,7 +377,14 @@ export function definitionRoutes({ db, checkCel }: DefinitionRouteDeps) {
     })
     .openapi(routes.publish, async (c) => {
       const s = await editor(c, c.req.valid('param').space);
-      return c.json(planBody(await publishDraft(db, s, { checkCel })), 201);
+      const plan = await publishDraft(db, s, { checkCel });
+      await recordAdminAction(db, requestActor(c), {
+        action: 'definition.publish',
+        spaceId: s.id,
+        target: s.key,
+        details: { fromVersion: plan.fromVersion, version: plan.version, steps: plan.steps.length },
+      });
+      return c.json(planBody(plan), 201);
     })
     .openapi(routes.versions, async (c) => {
       const s = await editor(c, c.req.valid('param').space);

@@ -1,6 +1,7 @@
 // People API: users (reporting line, region, product lines, availability) and space members.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { recordAdminAction } from '../../auth/admin-audit';
 import type { Db } from '../../db/database';
 import type { Actor } from '../../people/actor';
 import { requestActor } from '../request-actor';
@@ -207,6 +208,11 @@ export function peopleRoutes(deps: { readonly db: Db; readonly actorOf?: (c: Con
     })
     .openapi(routes.create, async (c) => {
       const user = await createUser(db, c.req.valid('json'), actorOf(c));
+      await recordAdminAction(db, actorOf(c), {
+        action: 'user.create',
+        target: user.id,
+        details: { email: user.email },
+      });
       return c.json({ user: publicUser(user) }, 201);
     })
     .openapi(routes.get, async (c) => {
@@ -227,6 +233,12 @@ export function peopleRoutes(deps: { readonly db: Db; readonly actorOf?: (c: Con
         c.req.valid('json').roles,
         actorOf(c),
       );
+      await recordAdminAction(db, actorOf(c), {
+        action: 'member.set',
+        spaceId: space.id,
+        target: userId,
+        details: { roles: member.roles },
+      });
       return c.json({ member: publicMember(member) }, 200);
     })
     .openapi(routes.listMembers, async (c) => {

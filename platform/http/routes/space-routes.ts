@@ -1,5 +1,6 @@
 // Spaces API: create, list, read, and a space's timeline.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { recordAdminAction } from '../../auth/admin-audit';
 import type { Db } from '../../db/database';
 import {
   createSpace,
@@ -15,6 +16,7 @@ import {
   spaceSchema,
   timelineEntrySchema,
 } from '../schemas';
+import { requestActor } from '../request-actor';
 import { validationHook } from '../validation-hook';
 
 const spaceParams = z.object({
@@ -88,6 +90,11 @@ export function spaceRoutes(db: Db) {
   return new OpenAPIHono({ defaultHook: validationHook })
     .openapi(create, async (c) => {
       const space = await createSpace(db, c.req.valid('json'));
+      await recordAdminAction(db, requestActor(c), {
+        action: 'space.create',
+        spaceId: space.id,
+        target: space.key,
+      });
       return c.json({ space }, 201);
     })
     .openapi(list, async (c) => c.json({ spaces: await listSpaces(db) }, 200))

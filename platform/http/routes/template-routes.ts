@@ -3,6 +3,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { CelChecker } from '../../../runtime/definition/validate-definition';
 import type { Template } from '../../../runtime/templates/template-schema';
+import { recordAdminAction } from '../../auth/admin-audit';
 import type { Db } from '../../db/database';
 import type { Actor } from '../../people/actor';
 import { requestActor } from '../request-actor';
@@ -144,6 +145,16 @@ export function templateRoutes(deps: TemplateRouteDeps) {
       const result = await installTemplate(deps.db, template, c.req.valid('json'), {
         actor: actorOf(c),
         checkCel: deps.checkCel,
+      });
+      await recordAdminAction(deps.db, actorOf(c), {
+        action: 'template.install',
+        target: template.key,
+        details: {
+          space: result.space,
+          version: result.version,
+          changed: result.changed,
+          users: result.users.length,
+        },
       });
       const body = {
         space: result.space,
