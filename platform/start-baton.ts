@@ -6,6 +6,7 @@ import type { NativeConnection } from '@temporalio/worker';
 import { connectTemporalClient, type TemporalClientHandle } from '../workflows/client';
 import { bundleBatonWorkflows, createBatonWorker } from '../workflows/worker';
 import type { BatonConfig } from './config';
+import { watchSpaceVersions } from './records/table-context';
 import { openDatabase, type Database } from './db/database';
 import { migratePlatformOrThrow } from './db/migrate';
 import { createFileStore } from './files/file-store';
@@ -68,6 +69,8 @@ export async function startBaton(config: BatonConfig, logger: Logger): Promise<R
     const database: Database = openDatabase(config.databaseUrl ?? pg!.url);
     stops.push(() => database.close());
     await migratePlatformOrThrow(database.db);
+    const stopWatching = await watchSpaceVersions(database);
+    stops.push(stopWatching);
     const firstAdmin = runsApi
       ? await ensureFirstAdmin(database.db, {
           email: config.adminEmail,

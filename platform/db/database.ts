@@ -32,8 +32,43 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
     idle_timeout: 30,
     onnotice: () => {},
   });
-  const db = new Kysely<PlatformDatabase>({ dialect: new PostgresJSDialect({ postgres: client }) });
+  const db = new Kysely<PlatformDatabase>({
+    dialect: new PostgresJSDialect({ postgres: preparingClient(client) }),
+  });
   return { db, sql: client, close: () => db.destroy() };
+}
+
+/** Statements with more parameters than this are batch writes whose text varies; not cached. */
+const maxPreparedParameters = 64;
+
+/**
+ * The client kysely uses, with named prepared statements for ordinary queries. postgres.js sends
+ * kysely's queries through `unsafe`, which is unprepared by default: a parameterised query then
+ * costs two round trips (Parse + Describe, wait, Bind + Execute). Prepared, a repeated query is one
+ * round trip and PostgreSQL skips parsing. postgres.js re-prepares a statement whose cached plan a
+ * publish invalidated (new columns), so DDL stays safe.
+ */
+function preparingClient(client: postgres.Sql): postgres.Sql {
+  const prepareUnsafe =
+    (connection: postgres.ReservedSql) =>
+    (query: string, parameters: postgres.ParameterOrJSON<never>[] = [], options = {}) =>
+      connection.unsafe(query, parameters, {
+        prepare: parameters.length > 0 && parameters.length <= maxPreparedParameters,
+        ...options,
+      });
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property !== 'reserve') return Reflect.get(target, property, receiver) as unknown;
+      return async () => {
+        const connection = await target.reserve();
+        const unsafe = prepareUnsafe(connection);
+        return new Proxy(connection, {
+          get: (reserved, key, r) =>
+            key === 'unsafe' ? unsafe : (Reflect.get(reserved, key, r) as unknown),
+        });
+      };
+    },
+  });
 }
 
 /** Round-trips `select 1`, failing after `timeoutMs`. */

@@ -13,6 +13,7 @@ import type { Space } from '../spaces/space-repository';
 import { castCanFail, sqlTypeName, tableRef } from './column-sql';
 import { getDraft, getPublished, saveDraft } from './definition-store';
 import { renderStep } from './migration-sql';
+import { forgetSpaceVersions } from '../records/table-context';
 
 /** The draft does not validate; `details.issues` lists every problem. */
 export class DefinitionInvalidError extends BatonError {
@@ -118,7 +119,7 @@ export async function publishDraft(
   space: Space,
   options: PublishOptions = {},
 ): Promise<PublishPlan> {
-  return db.transaction().execute(async (tx) => {
+  const done = await db.transaction().execute(async (tx) => {
     await tx
       .selectFrom('platform.spaces')
       .select('id')
@@ -150,6 +151,9 @@ export async function publishDraft(
     await saveDraft(tx, space.id, plan.definition, plan.version, options.actor ?? null);
     return plan;
   });
+  // This process reads the new version at once; others hear the NOTIFY of migration 0050.
+  forgetSpaceVersions(db);
+  return done;
 }
 
 async function planDraft(

@@ -8,6 +8,7 @@ import { BatonError } from '../errors';
 import type { Space } from '../spaces/space-repository';
 import { sequenceName, tableRef } from './column-sql';
 import { getDraft, getPublished, saveDraft } from './definition-store';
+import { forgetSpaceVersions } from '../records/table-context';
 
 export interface PurgeRequest {
   readonly table: string;
@@ -25,7 +26,7 @@ export async function purgeRetired(
   space: Space,
   request: PurgeRequest,
 ): Promise<{ version: number; sql: string[] }> {
-  return db.transaction().execute(async (tx) => {
+  const done = await db.transaction().execute(async (tx) => {
     await tx
       .selectFrom('platform.spaces')
       .select('id')
@@ -77,6 +78,9 @@ export async function purgeRetired(
       await saveDraft(tx, space.id, definition, version, null);
     return { version, sql: statements };
   });
+  // This process reads the new version at once; others hear the NOTIFY of migration 0050.
+  forgetSpaceVersions(db);
+  return done;
 }
 
 function notRetired(what: string): BatonError {

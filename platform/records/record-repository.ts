@@ -33,13 +33,81 @@ export interface WriteMeta {
   readonly source: AuditSource;
 }
 
-/** Inserts one record; `values` holds designed fields plus optional `owner` and `stage`. */
-export async function insertRow(
-  tx: Tx,
+/**
+ * Inserts one record and its `create` audit row in a single statement, so a create that needs
+ * nothing else is one atomic round trip. `values` holds designed fields plus optional `owner` and
+ * `stage`. The audit row keeps the stored record's non-empty designed values, rendered by
+ * `createSnapshotSql` exactly as the records API returns them.
+ */
+export async function insertRowWithAudit(
+  executor: Db | Tx,
   context: TableContext,
   values: Row,
   meta: WriteMeta,
 ): Promise<Row> {
+  const { columns, params } = insertColumns(context, values, meta);
+  const result = await sql<Row>`
+    with inserted as (
+      insert into ${sql.raw(context.ref)} (${sql.join(columns)}) values (${sql.join(params)})
+      returning *
+    ), audit as (
+      insert into platform.audit_log (space_id, table_key, record_id, action, after, actor, source)
+      select ${context.space.id}::uuid, ${context.table.key}::text, inserted.id, 'create',
+        ${sql.raw(createSnapshotSql(context))}, ${meta.actor}::uuid, ${meta.source}::text
+      from inserted
+    )
+    select * from inserted`.execute(executor);
+  return result.rows[0]!;
+}
+
+const snapshotSql = new WeakMap<TableContext, string>();
+
+/**
+ * SQL over the row `inserted` building the audit snapshot of a created record: owner, stage and
+ * every designed field that is not null, as JSON of the same shape `rowToRecord` gives (numbers,
+ * ISO timestamps in UTC with milliseconds, YYYY-MM-DD dates). jsonb_build_object takes at most
+ * 100 arguments, so wide tables are built in chunks joined with `||`.
+ */
+function createSnapshotSql(context: TableContext): string {
+  const cached = snapshotSql.get(context);
+  if (cached) return cached;
+  const pairs = [
+    `'owner', to_jsonb(inserted.owner)`,
+    `'stage', to_jsonb(inserted.stage)`,
+    ...context.table.fields.map((f) => `${literal(f.key)}, ${jsonOfColumn(f)}`),
+  ];
+  const chunks: string[] = [];
+  for (let i = 0; i < pairs.length; i += 50) {
+    chunks.push(`jsonb_build_object(${pairs.slice(i, i + 50).join(', ')})`);
+  }
+  const built = `(select coalesce(jsonb_object_agg(e.key, e.value), '{}'::jsonb)
+    from jsonb_each(${chunks.join(' || ')}) e where e.value <> 'null'::jsonb)`;
+  snapshotSql.set(context, built);
+  return built;
+}
+
+function jsonOfColumn(field: FieldDefinition): string {
+  const column = `inserted.${q(field.key)}`;
+  switch (storageOf(field)) {
+    case 'timestamptz':
+      return `to_jsonb(to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`;
+    case 'date':
+      return `to_jsonb(to_char(${column}, 'YYYY-MM-DD'))`;
+    default:
+      return `to_jsonb(${column})`;
+  }
+}
+
+/** A field key as an SQL string literal; keys are validated identifiers, quoting is belt and braces. */
+function literal(key: string): string {
+  return `'${key.replaceAll("'", "''")}'`;
+}
+
+function insertColumns(
+  context: TableContext,
+  values: Row,
+  meta: WriteMeta,
+): { columns: RawBuilder<unknown>[]; params: RawBuilder<unknown>[] } {
   const columns: RawBuilder<unknown>[] = [sql.raw('created_by'), sql.raw('updated_by')];
   const params: RawBuilder<unknown>[] = [sql`${meta.actor}::uuid`, sql`${meta.actor}::uuid`];
   for (const [key, value] of Object.entries(values)) {
@@ -56,11 +124,7 @@ export async function insertRow(
       params.push(param(field, value));
     }
   }
-  const result =
-    await sql<Row>`insert into ${sql.raw(context.ref)} (${sql.join(columns)}) values (${sql.join(params)}) returning *`.execute(
-      tx,
-    );
-  return result.rows[0]!;
+  return { columns, params };
 }
 
 /** Locks and returns a record (deleted ones included), or undefined. */

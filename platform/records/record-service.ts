@@ -8,7 +8,7 @@ import { assertNotFrozen, enqueueFlowEvents } from './record-flows';
 import { constraintError, RecordInvalidError, StaleVersionError } from './record-errors';
 import {
   appendAudit,
-  insertRow,
+  insertRowWithAudit,
   lockRow,
   readRow,
   setDeleted,
@@ -58,35 +58,67 @@ export async function createRecordDetailed(
   const now = options.now ?? new Date();
   const issues = validateWith(context.validators.create, input);
   if (issues.length > 0) throw new RecordInvalidError(issues);
-  return write(db, context, async (tx) => {
-    const run = await runPipeline(tx, context, withDefaults(context, input as RecordJson), {
-      previous: null,
-      now,
-    });
-    const values = finalValues(context, run.values, now);
-    const fileIssues = await checkAttachments(tx, context, values);
-    if (fileIssues.length > 0) throw new RecordInvalidError(fileIssues);
-    const inserted = await insertRow(tx, context, values, options);
-    const record = rowToRecord(inserted, context.table.fields);
-    await appendAudit(
-      tx,
-      context,
-      [
-        {
-          recordId: String(inserted.id),
-          action: 'create',
-          field: null,
-          before: null,
-          after: snapshot(context, record),
-        },
-      ],
-      options,
+  const values = withDefaults(context, input as RecordJson);
+  if (createsInOneStatement(context, values)) {
+    const piped = runRulePipeline(rulesOf(context), context.table.key, values, { now });
+    const final = finalValues(context, piped.record, now);
+    const inserted = await write(db, context, () =>
+      insertRowWithAudit(db, context, final, options),
     );
+    return {
+      record: rowToRecord(inserted, context.table.fields),
+      outcome: {
+        dedupe: { kind: 'unique' },
+        tags: tagsOf(context, final),
+        scores: piped.scores.map((s) => ({ card: s.card, score: s.score, band: s.band })),
+        owner: (final.owner as string | null | undefined) ?? null,
+        assignment: null,
+        firings: [],
+      },
+    };
+  }
+  return write(db, context, async (tx) => {
+    const run = await runPipeline(tx, context, values, { previous: null, now });
+    const final = finalValues(context, run.values, now);
+    const fileIssues = await checkAttachments(tx, context, final);
+    if (fileIssues.length > 0) throw new RecordInvalidError(fileIssues);
+    const inserted = await insertRowWithAudit(tx, context, final, options);
+    const record = rowToRecord(inserted, context.table.fields);
     await run.afterWrite(tx, String(inserted.id));
     await enqueueFlowEvents(tx, context, null, record, now);
     await enqueueRuleActions(tx, context, record, run.outcome);
     return { record, outcome: run.outcome };
   });
+}
+
+/**
+ * Whether a create needs nothing but the insert and its audit row: no dedupe look-up, no
+ * assignment, no score threshold that could fire, no flow started on create, no attachment to
+ * check. Such a create is one statement without BEGIN/COMMIT round trips; a single statement is
+ * atomic in PostgreSQL.
+ */
+function createsInOneStatement(context: TableContext, values: RecordJson): boolean {
+  const rules = rulesOf(context).forTable(context.table.key);
+  if (rules.dedupe.length > 0 || rules.assignment.length > 0) return false;
+  if (rules.scorecards.some((card) => (card.card.thresholds ?? []).length > 0)) return false;
+  if (startsFlowOnCreate(context)) return false;
+  return !context.table.fields.some(
+    (f) => f.type === 'attachments' && Array.isArray(values[f.key]) && values[f.key] !== null,
+  );
+}
+
+/** Triggers that may start a flow when a record is created (through the outbox, so in a transaction). */
+const createTriggers: ReadonlySet<string> = new Set(['record.created', 'form.submitted']);
+
+function startsFlowOnCreate(context: TableContext): boolean {
+  return (context.definition.flows ?? []).some(
+    (f) => f.table === context.table.key && createTriggers.has(f.trigger.on),
+  );
+}
+
+function tagsOf(context: TableContext, values: RecordJson): string[] {
+  const field = rulesOf(context).forTable(context.table.key).tagsField;
+  return field ? ((values[field] as string[] | undefined) ?? []) : [];
 }
 
 /**
@@ -277,13 +309,4 @@ function stripNulls(values: RecordJson): RecordJson {
   return Object.fromEntries(
     Object.entries(values).filter(([, v]) => v !== null && v !== undefined),
   );
-}
-
-/** What the audit keeps of a created record: its non-empty designed values. */
-function snapshot(context: TableContext, record: RecordJson): RecordJson {
-  const values: RecordJson = {};
-  for (const key of ['owner', 'stage', ...context.table.fields.map((f) => f.key)]) {
-    if (record[key] !== null && record[key] !== undefined) values[key] = record[key];
-  }
-  return values;
 }

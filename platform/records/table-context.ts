@@ -2,7 +2,7 @@
 import { sql } from 'kysely';
 import type { AppDefinition, TableDefinition } from '../../runtime/definition/definition-schema';
 import type { FieldDefinition } from '../../runtime/definition/field-schema';
-import type { Db } from '../db/database';
+import type { Database, Db } from '../db/database';
 import { getVersionOrThrow } from '../definitions/definition-store';
 import { NotFoundError } from '../errors';
 import type { Space } from '../spaces/space-repository';
@@ -23,16 +23,57 @@ export interface TableContext {
 const cache = new Map<string, TableContext>();
 const maxCached = 500;
 
+/** A space's row and latest published version, as one lookup answers them. */
+interface SpaceVersion {
+  readonly row: SpaceRow;
+  readonly version: number;
+}
+type SpaceRow = NonNullable<Awaited<ReturnType<typeof fetchSpaceVersion>>>;
+
 /**
- * The published table `tableKey` of space `spaceKey`: 404-mapped errors for an unknown space or
- * table. One query per call (space and latest version together); compiled parts are cached.
+ * Per database handle: the cached latest version of each space, kept only while a process listens
+ * for changes (`watchSpaceVersions`). `generation` rises with every change, so a lookup that raced
+ * a publish never stores what it read.
  */
-export async function resolveTable(
-  db: Db,
-  spaceKey: string,
-  tableKey: string,
-): Promise<TableContext> {
-  const row = await db
+interface VersionCache {
+  readonly bySpaceKey: Map<string, SpaceVersion>;
+  generation: number;
+}
+const versionCaches = new WeakMap<Db, VersionCache>();
+
+/**
+ * Caches each space's latest version in this process and drops an entry when PostgreSQL announces
+ * a new version or a changed space (migration 0050's triggers). Returns the function that stops it.
+ * On every (re)connect of the listener the cache starts empty, so a missed announcement can't leave
+ * a stale entry.
+ * @example const stop = await watchSpaceVersions(database)
+ */
+export async function watchSpaceVersions(database: Database): Promise<() => Promise<void>> {
+  const cache: VersionCache = { bySpaceKey: new Map(), generation: 0 };
+  const clear = () => {
+    cache.generation += 1;
+    cache.bySpaceKey.clear();
+  };
+  const listening = await database.sql.listen('baton_definitions', clear, () => {
+    clear();
+    versionCaches.set(database.db, cache);
+  });
+  return async () => {
+    versionCaches.delete(database.db);
+    await listening.unlisten();
+  };
+}
+
+/** Drops this process's cached versions at once, e.g. right after a publish commits. */
+export function forgetSpaceVersions(db: Db): void {
+  const cache = versionCaches.get(db);
+  if (!cache) return;
+  cache.generation += 1;
+  cache.bySpaceKey.clear();
+}
+
+async function fetchSpaceVersion(db: Db, spaceKey: string) {
+  return db
     .selectFrom('platform.spaces as s')
     .selectAll('s')
     .select(
@@ -44,8 +85,34 @@ export async function resolveTable(
     )
     .where('s.key', '=', spaceKey)
     .executeTakeFirst();
-  if (!row) throw new NotFoundError('space', spaceKey);
-  const version = row.latest ?? 0;
+}
+
+async function latestOf(db: Db, spaceKey: string): Promise<SpaceVersion | undefined> {
+  const cache = versionCaches.get(db);
+  const cached = cache?.bySpaceKey.get(spaceKey);
+  if (cached) return cached;
+  const generation = cache?.generation;
+  const row = await fetchSpaceVersion(db, spaceKey);
+  if (!row) return undefined;
+  const found = { row, version: row.latest ?? 0 };
+  if (cache && cache.generation === generation) cache.bySpaceKey.set(spaceKey, found);
+  return found;
+}
+
+/**
+ * The published table `tableKey` of space `spaceKey`: 404-mapped errors for an unknown space or
+ * table. At most one query per call (space and latest version together; none while the version is
+ * cached); compiled parts are cached per version.
+ */
+export async function resolveTable(
+  db: Db,
+  spaceKey: string,
+  tableKey: string,
+): Promise<TableContext> {
+  const latest = await latestOf(db, spaceKey);
+  if (!latest) throw new NotFoundError('space', spaceKey);
+  const { row } = latest;
+  const version = latest.version;
   const cacheKey = `${row.id}:${version}:${tableKey}`;
   const cached = cache.get(cacheKey);
   if (cached) return cached;

@@ -6,9 +6,11 @@ import { openDatabase } from '../../platform/db/database';
 import { createFileStore } from '../../platform/files/file-store';
 import { createApp } from '../../platform/http/app';
 import { createLogger } from '../../platform/logger';
+import { watchSpaceVersions } from '../../platform/records/table-context';
 
 const logger = createLogger('error');
 const database = openDatabase(process.env.DATABASE_URL!);
+const stopWatching = await watchSpaceVersions(database);
 const app = createApp({
   database,
   logger,
@@ -33,6 +35,7 @@ async function stop(): Promise<void> {
     server.close(() => resolve());
     if ('closeAllConnections' in server) server.closeAllConnections();
   });
+  await stopWatching();
   await database.close();
   // A normal exit, so --cpu-prof writes its profile.
   process.exit(0);

@@ -322,6 +322,33 @@ describe('data engine through the API', () => {
     );
   });
 
+  it('audits a create with the stored values exactly as the API returns them', async () => {
+    const { record } = await api.expect<any>(201, 'POST', records, {
+      name: '审计',
+      roles: ['equipment_head', 'president'],
+      tags: ['骨科'],
+      first_contact_at: '2026-03-01T09:30:15.250+08:00',
+      visit_date: '2026-03-02',
+      extra: { source: 'expo', nested: { empty: null } },
+    });
+    const history = await api.expect<any>(200, 'GET', `${records}/${record.id}/history`);
+    const expected = Object.fromEntries(
+      Object.entries(record).filter(
+        ([key, value]) =>
+          value !== null &&
+          !['id', 'version', 'created_at', 'created_by', 'updated_at', 'updated_by'].includes(key),
+      ),
+    );
+    expect(expected).toMatchObject({
+      first_contact_at: '2026-03-01T01:30:15.250Z',
+      visit_date: '2026-03-02',
+      role_count: 2,
+      code: expect.stringMatching(/^L-\d{5}$/),
+    });
+    expect(history.entries).toHaveLength(1);
+    expect(history.entries[0].after).toEqual(expected);
+  });
+
   it('keeps the audit log append-only even for direct SQL', async () => {
     await expect(
       sql`update platform.audit_log set source = 'rule'`.execute(target.database.db),

@@ -4,6 +4,7 @@ import postgres from 'postgres';
 import { inject } from 'vitest';
 import { openDatabase, type Database } from '../../platform/db/database';
 import { migratePlatformOrThrow } from '../../platform/db/migrate';
+import { watchSpaceVersions } from '../../platform/records/table-context';
 
 export interface TestDatabase {
   readonly url: string;
@@ -23,11 +24,17 @@ export async function createTestDatabase(
   await admin.end();
   const url = adminUrl.replace(/\/[^/]+$/, `/${name}`);
   const database = openDatabase(url);
-  if (options.migrate !== false) await migratePlatformOrThrow(database.db);
+  // Production processes cache each space's latest version; tests run with the same cache.
+  let stopWatching: (() => Promise<void>) | undefined;
+  if (options.migrate !== false) {
+    await migratePlatformOrThrow(database.db);
+    stopWatching = await watchSpaceVersions(database);
+  }
   return {
     url,
     database,
     async drop() {
+      await stopWatching?.();
       await database.close();
       const cleanup = postgres(adminUrl, { max: 1, onnotice: () => {} });
       await cleanup.unsafe(`drop database if exists "${name}" with (force)`);
