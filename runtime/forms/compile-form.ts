@@ -60,7 +60,8 @@ export function compileForm(
         readOnly: true,
       };
       const mustFill = !readOnly && (tableRequired.has(field.key) || item.required === true);
-      if (mustFill) schema = requiredVariant(schema);
+      // A form leaves an empty optional field out rather than sending null.
+      schema = withoutNull(schema);
       if (item.minItems !== undefined) schema = { ...schema, minItems: item.minItems };
       properties[field.key] = schema;
       if (mustFill) required.push(field.key);
@@ -97,8 +98,8 @@ export function compileForm(
   };
 }
 
-/** A required value may not be null: drop the `null` the record schema allows for optional fields. */
-function requiredVariant(schema: JsonSchema): JsonSchema {
+/** Drops the `null` the record schema allows for clearing optional fields. */
+function withoutNull(schema: JsonSchema): JsonSchema {
   const type = schema.type;
   if (!Array.isArray(type)) return schema;
   const rest = { ...schema };

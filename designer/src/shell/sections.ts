@@ -28,6 +28,48 @@ export const homeSection: Section = {
 export const sections: readonly Section[] = [
   homeSection,
   {
+    key: 'tables',
+    label: { 'zh-CN': '数据表', en: 'Tables' },
+    audience: 'admin',
+    component: lazy(() => import('../tables/TablesSection')),
+  },
+  {
+    key: 'forms',
+    label: { 'zh-CN': '表单', en: 'Forms' },
+    audience: 'admin',
+    component: lazy(() => import('../forms/FormsSection')),
+  },
+  {
+    key: 'intake',
+    label: { 'zh-CN': '线索来源', en: 'Intake' },
+    audience: 'admin',
+    component: lazy(() => import('../intake/IntakeSection')),
+  },
+  {
+    key: 'people',
+    label: { 'zh-CN': '人员与角色', en: 'People' },
+    audience: 'admin',
+    component: lazy(() => import('../people/PeopleSection')),
+  },
+  {
+    key: 'templates',
+    label: { 'zh-CN': '行业模板', en: 'Templates' },
+    audience: 'admin',
+    component: lazy(() => import('../templates/TemplatesSection')),
+  },
+  {
+    key: 'flows',
+    label: { 'zh-CN': '流程', en: 'Flows' },
+    audience: 'admin',
+    component: lazy(() => import('../flows/FlowsSection')),
+  },
+  {
+    key: 'raw',
+    label: { 'zh-CN': '源码模式', en: 'Raw JSON' },
+    audience: 'admin',
+    component: lazy(() => import('../raw/RawSection')),
+  },
+  {
     key: 'rep',
     label: { 'zh-CN': '我的线索', en: 'My leads' },
     audience: 'rep',

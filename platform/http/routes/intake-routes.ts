@@ -6,6 +6,7 @@ import type { Db } from '../../db/database';
 import { rotateIntakeSecret } from '../../intake/intake-secrets';
 import { deliverIntake } from '../../intake/intake-service';
 import { resolveIntakeSource } from '../../intake/intake-source';
+import { sendTestDelivery } from '../../intake/intake-test-delivery';
 import { maxIntakeBytes, readRawBody } from '../../intake/raw-body';
 import { errorSchema, jsonContent } from '../schemas';
 import { validationHook } from '../validation-hook';
@@ -89,6 +90,35 @@ const routes = {
       404: jsonContent(errorSchema, 'No such space or source'),
     },
   }),
+  test: createRoute({
+    method: 'post',
+    path: '/api/spaces/{space}/intake/{source}/test',
+    tags,
+    summary: 'Send a test delivery, signed by the server with the current secret',
+    description:
+      'Runs a sample payload through the path a real delivery takes and answers the mapped values ' +
+      'and what the pipeline did. The lead it creates is real.',
+    request: {
+      params,
+      body: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: z.object({ payload: z.record(z.string(), z.unknown()) }).strict(),
+          },
+        },
+      },
+    },
+    responses: {
+      201: jsonContent(
+        z.object({ mapped: z.record(z.string(), z.unknown()), answer: answerSchema }),
+        'Delivered',
+      ),
+      400: jsonContent(errorSchema, 'A failed mapping or a record the pipeline refused'),
+      404: jsonContent(errorSchema, 'No such space or source'),
+      409: jsonContent(errorSchema, 'The source has no secret yet, or a blocked duplicate'),
+    },
+  }),
 };
 
 export function intakeRoutes(deps: { readonly db: Db }) {
@@ -115,5 +145,16 @@ export function intakeRoutes(deps: { readonly db: Db }) {
         resolved.source.secretName,
       );
       return c.json({ source, secretName: resolved.source.secretName, ...rotated }, 201);
+    })
+    .openapi(routes.test, async (c) => {
+      const { space, source } = c.req.valid('param');
+      const result = await sendTestDelivery(deps.db, space, source, c.req.valid('json').payload);
+      return c.json(
+        {
+          mapped: { ...result.mapped },
+          answer: result.answer as unknown as z.infer<typeof answerSchema>,
+        },
+        201,
+      );
     });
 }

@@ -1,0 +1,174 @@
+// The template gallery: each starter pack with its parameters as a form; install into a new or an
+// existing space and show what was installed.
+import { useEffect, useState } from 'react';
+import { api, type Space } from '../api/client';
+import {
+  AdminApiError,
+  templateApi,
+  type TemplateInstall,
+  type TemplateSummary,
+} from '../api/admin';
+import { useTr } from '../shell/locale-context';
+import { routeHref } from '../shell/router';
+import '../draft/admin.css';
+import { ParameterInput } from './ParameterInput';
+
+export default function TemplatesSection() {
+  const { tr } = useTr();
+  const [templates, setTemplates] = useState<TemplateSummary[] | null>(null);
+  const [spaces, setSpaces] = useState<Space[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    templateApi.list().then(setTemplates, (e: unknown) => setError(String(e)));
+    api.listSpaces().then(setSpaces, () => undefined);
+  }, []);
+  return (
+    <div className="admin" data-testid="template-gallery">
+      <h2>{tr({ 'zh-CN': '行业模板', en: 'Starter packs' })}</h2>
+      {error && <p className="error">{error}</p>}
+      {templates?.map((t) => (
+        <TemplateCard key={t.key} template={t} spaces={spaces} />
+      ))}
+    </div>
+  );
+}
+
+function TemplateCard({ template, spaces }: { template: TemplateSummary; spaces: Space[] }) {
+  const { tr } = useTr();
+  const [params, setParams] = useState<Record<string, unknown>>({});
+  const [target, setTarget] = useState<'new' | string>('new');
+  const [spaceKey, setSpaceKey] = useState(template.key.replace(/[^a-z0-9]/g, '_'));
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<TemplateInstall | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+
+  const install = async () => {
+    setBusy(true);
+    setFailure(null);
+    try {
+      const space = target === 'new' ? spaceKey : target;
+      setResult(
+        await templateApi.install(template.key, {
+          space,
+          ...(target === 'new' ? { name: template.label } : {}),
+          params,
+        }),
+      );
+    } catch (e) {
+      setFailure(
+        e instanceof AdminApiError
+          ? `${e.code}: ${e.message}${e.issues.length ? ' — ' + e.issues.map((i) => `${i.pointer} ${typeof i.message === 'string' ? i.message : tr(i.message)}`).join('; ') : ''}`
+          : String(e),
+      );
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="panel" data-testid={`template-${template.key}`}>
+      <h3>
+        {tr(template.label)} <span className="code">v{template.version}</span>
+      </h3>
+      <p>{tr(template.description)}</p>
+      <div className="props template-params">
+        {Object.entries(template.parameters).map(([key, parameter]) => (
+          <ParameterInput
+            key={key}
+            name={key}
+            parameter={parameter}
+            value={params[key]}
+            onChange={(v) =>
+              setParams((p) => {
+                const next = { ...p, [key]: v };
+                if (v === undefined) delete next[key];
+                return next;
+              })
+            }
+          />
+        ))}
+      </div>
+      <div className="toolbar props">
+        <label>
+          {tr({ 'zh-CN': '安装到', en: 'Install into' })}
+          <select
+            value={target}
+            onChange={(e) => setTarget(e.target.value)}
+            data-testid="install-target"
+          >
+            <option value="new">{tr({ 'zh-CN': '新数据空间', en: 'A new space' })}</option>
+            {spaces.map((s) => (
+              <option key={s.key} value={s.key}>
+                {tr(s.name)} ({s.key})
+              </option>
+            ))}
+          </select>
+        </label>
+        {target === 'new' && (
+          <label>
+            {tr({ 'zh-CN': '空间标识', en: 'Space key' })}
+            <input
+              value={spaceKey}
+              onChange={(e) => setSpaceKey(e.target.value)}
+              data-testid="install-space"
+            />
+          </label>
+        )}
+        <button
+          type="button"
+          className="primary"
+          disabled={busy}
+          onClick={() => void install()}
+          data-testid="install"
+        >
+          {busy
+            ? tr({ 'zh-CN': '安装中…', en: 'Installing…' })
+            : tr({ 'zh-CN': '安装', en: 'Install' })}
+        </button>
+        <span className="code">
+          {tr({
+            'zh-CN': `含 ${template.demoUsers} 个演示账号`,
+            en: `${template.demoUsers} demo users`,
+          })}
+        </span>
+      </div>
+      {failure && <p className="error">{failure}</p>}
+      {result && (
+        <div data-testid="install-result">
+          <p className="ok">
+            {result.changed
+              ? tr({
+                  'zh-CN': `已安装到「${tr(result.space.name)}」，发布版本 ${result.version}`,
+                  en: `Installed into “${tr(result.space.name)}”, published version ${result.version}`,
+                })
+              : tr({
+                  'zh-CN': `「${tr(result.space.name)}」已是这些参数，无需重新发布（版本 ${result.version}）`,
+                  en: `“${tr(result.space.name)}” already has these parameters (version ${result.version})`,
+                })}{' '}
+            <a href={routeHref('tables', result.space.key)}>
+              {tr({ 'zh-CN': '打开设计器', en: 'Open the designer' })}
+            </a>
+          </p>
+          <table className="grid">
+            <thead>
+              <tr>
+                <th>{tr({ 'zh-CN': '演示账号', en: 'Demo user' })}</th>
+                <th>E-mail</th>
+                <th>{tr({ 'zh-CN': '角色', en: 'Roles' })}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.users.map((u) => (
+                <tr key={u.key}>
+                  <td>{u.displayName}</td>
+                  <td>{u.email}</td>
+                  <td>{u.roles.join(', ')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
