@@ -142,7 +142,13 @@ export function factsJoins(
   context: TableContext,
   measure: Measure,
   now: Date,
-): { ctes: RawBuilder<unknown>[]; joins: RawBuilder<unknown>; params: ResolvedParams } {
+): {
+  ctes: RawBuilder<unknown>[];
+  joins: RawBuilder<unknown>;
+  params: ResolvedParams;
+  /** Whether `ev` is the per-record rollup rather than the raw events. */
+  rolledUp?: boolean;
+} {
   const p = resolveParams(measure.kind === 'builtin' ? measure.params : undefined);
   const ctes: RawBuilder<unknown>[] = [];
   const joins: RawBuilder<unknown>[] = [];
@@ -156,6 +162,15 @@ export function factsJoins(
     )
   ) {
     const since = new Date(now.getTime() - p.actionDays * 86_400_000).toISOString();
+    if (formula !== 'lai' && p.roleKey === 'role' && p.actionTypes.length === 1) {
+      // The rollup maintained with the events (migration 0020): exact, one row per lead.
+      joins.push(sql`left join (select f.record_id, f.actions, f.first_at, f.last_at,
+          cardinality(f.roles) as roles
+        from platform.record_event_facts f
+        where f.space_id = ${spaceId}::uuid and f.table_key = ${table}::text
+          and f.type = ${p.actionTypes[0]}::text) ev on ev.record_id = b.id`);
+      return { ctes, joins: sql.join(joins, sql` `), params: p, rolledUp: true };
+    }
     ctes.push(sql`ev as (
       select e.record_id, count(*)::int as actions,
         count(*) filter (where e.at > ${since}::timestamptz and e.at <= ${now.toISOString()}::timestamptz)::int as recent,

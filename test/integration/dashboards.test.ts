@@ -507,6 +507,41 @@ describe('metrics and dashboards', () => {
     ]);
   });
 
+  it('keeps the per-record event rollup equal to the events it aggregates, batch after batch', async () => {
+    await api.expect(200, 'POST', '/api/spaces/dash/events', {
+      events: [
+        {
+          table: 'lead',
+          recordId: lead.l2,
+          type: 'follow_up',
+          at: ago(0.5),
+          payload: { role: '院长' },
+        },
+        {
+          table: 'lead',
+          recordId: lead.l2,
+          type: 'follow_up',
+          at: ago(50),
+          payload: { role: '财务处长' },
+        },
+        { table: 'lead', recordId: lead.l4, type: 'follow_up', at: ago(2) },
+      ],
+    });
+    const aggregate = sql`select space_id, table_key, record_id, type, count(*)::int as actions,
+        min(at) as first_at, max(at) as last_at,
+        coalesce(array_agg(distinct payload ->> 'role' order by payload ->> 'role')
+          filter (where payload ->> 'role' is not null), '{}') as roles
+      from platform.behaviour_events group by 1, 2, 3, 4`;
+    const rollup = sql`select space_id, table_key, record_id, type, actions, first_at, last_at, roles
+      from platform.record_event_facts`;
+    const db = target.database.db;
+    expect((await sql`${aggregate} except ${rollup}`.execute(db)).rows).toEqual([]);
+    expect((await sql`${rollup} except ${aggregate}`.execute(db)).rows).toEqual([]);
+    const l2 = await sql<any>`select actions, roles from platform.record_event_facts
+      where record_id = ${lead.l2}::uuid and type = 'follow_up'`.execute(db);
+    expect(l2.rows).toEqual([{ actions: 3, roles: ['财务处长', '院长'] }]);
+  });
+
   it('pushes the dashboard again over SSE when a record of its table changes', async () => {
     const response = await app.request('/api/spaces/dash/dashboards/ops/stream', {
       headers: { accept: 'text/event-stream' },
