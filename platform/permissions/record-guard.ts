@@ -3,7 +3,6 @@ import { sql } from 'kysely';
 import type { ScopedAction } from '../../runtime/permissions/role-schema';
 import type { RecordFilter } from '../../runtime/records/record-filter';
 import type { Db } from '../db/database';
-import { tableRef } from '../definitions/column-sql';
 import { NotFoundError } from '../errors';
 import type { ListQuery } from '../records/record-query';
 import type { Row, Tx } from '../records/record-repository';
@@ -220,85 +219,6 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Records with their `_expanded` relations as the actor may see them: the records themselves
- * through `presentRecord`, each related record only when it lies in the actor's read scope of
- * its own table, with that table's hidden fields removed.
- */
-export async function presentExpanded(
-  db: Db,
-  context: TableContext,
-  access: SpaceAccess,
-  records: readonly RecordJson[],
-): Promise<RecordJson[]> {
-  const own = access.table(context.table.key);
-  if (access.bypass) return [...records];
-  const related = new Map<string, { context: TableContext; ids: Set<string> }>();
-  const targetOf = (key: string): TableContext | undefined => {
-    const field = context.fields.get(key);
-    const table =
-      field?.type === 'relation'
-        ? context.definition.tables.find((t) => t.key === field.table)
-        : context.definition.tables.find((t) =>
-            t.fields.some(
-              (f) => f.type === 'relation' && f.table === context.table.key && f.reverseKey === key,
-            ),
-          );
-    if (!table) return undefined;
-    return {
-      ...context,
-      table,
-      fields: new Map(table.fields.map((f) => [f.key, f])),
-      ref: tableRef(context.space.schemaName, table.key),
-    };
-  };
-  for (const record of records) {
-    for (const [key, value] of Object.entries(expandedOf(record))) {
-      const target = related.get(key) ?? { context: targetOf(key)!, ids: new Set<string>() };
-      related.set(key, target);
-      for (const r of Array.isArray(value) ? value : [value]) {
-        if (isObject(r) && typeof r.id === 'string') target.ids.add(r.id);
-      }
-    }
-  }
-  const visible = new Map<string, ReadonlySet<string>>();
-  for (const [key, { context: target, ids }] of related) {
-    const scope = scopeCondition(target, access.table(target.table.key), 'read');
-    if (!scope || ids.size === 0) {
-      visible.set(key, ids);
-      continue;
-    }
-    const rows = await sql<{
-      id: string;
-    }>`select id from ${sql.raw(target.ref)} where id = any(${[...ids]}::uuid[]) and ${scope}`.execute(
-      db,
-    );
-    visible.set(key, new Set(rows.rows.map((r) => String(r.id))));
-  }
-  return records.map((record) => {
-    const shown = presentRecord(own, record);
-    const expanded = expandedOf(record);
-    if (Object.keys(expanded).length === 0) return shown;
-    const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(expanded)) {
-      const target = related.get(key)!.context;
-      const ok = visible.get(key) ?? new Set<string>();
-      const targetAccess = access.table(target.table.key);
-      const one = (r: unknown) =>
-        isObject(r) && typeof r.id === 'string' && ok.has(r.id)
-          ? presentRecord(targetAccess, r)
-          : null;
-      out[key] = Array.isArray(value) ? value.map(one).filter((r) => r !== null) : one(value);
-    }
-    return { ...shown, _expanded: out };
-  });
-}
-
-function expandedOf(record: RecordJson): Record<string, unknown> {
-  const expanded = record._expanded;
-  return isObject(expanded) ? expanded : {};
-}
-
-/**
  * Refuses acting on record `id` outside the actor's scopes: 404 when they cannot read it, 403 when
  * they can read it but not perform `action` (a handover verdict or task completion is an update).
  */
@@ -319,54 +239,4 @@ export async function assertRecordAction(
 /** Refuses what only administrators (or Baton itself) may do in a space. */
 export function assertAdmin(access: SpaceAccess, what: string): void {
   if (!access.bypass || access.viewAs !== null) throw new ForbiddenError('manage', what);
-}
-
-/** What an import asks for, as far as permissions go. */
-export interface ImportRequestShape {
-  readonly mapping?: {
-    readonly columns: Readonly<Record<string, string | { readonly field: string }>>;
-    readonly relations?: Readonly<Record<string, { readonly by: string }>>;
-  };
-  readonly dedupe?: { readonly keys: readonly string[]; readonly onMatch: string };
-}
-
-/**
- * Refuses an import the actor may not run: the import right, writable mapped fields, readable
- * dedupe keys and relation lookups (they would reveal other records), and updating matches only
- * with an update scope over every row.
- */
-export function assertCanImport(
-  context: TableContext,
-  access: SpaceAccess,
-  request: ImportRequestShape,
-): void {
-  const table = access.table(context.table.key);
-  if (table.bypass) return;
-  if (!table.import) throw new ForbiddenError('import', `records of table "${context.table.key}"`);
-  const targets = Object.values(request.mapping?.columns ?? {}).map((t) =>
-    typeof t === 'string' ? t : t.field,
-  );
-  assertWritable(table, [...new Set(targets)], null);
-  for (const key of request.dedupe?.keys ?? []) {
-    if (!table.alwaysReadable.has(key)) throw new FieldNotReadableError(key, 'map');
-  }
-  if (
-    request.dedupe?.onMatch === 'update' &&
-    !table.scopes('update').some((g) => g.scope === 'all')
-  ) {
-    throw new ForbiddenError('update', `matched records of table "${context.table.key}" by import`);
-  }
-  for (const [key, { by }] of Object.entries(request.mapping?.relations ?? {})) {
-    const field = context.fields.get(key);
-    if (field?.type !== 'relation') continue;
-    if (!access.table(field.table).alwaysReadable.has(by))
-      throw new FieldNotReadableError(by, 'map');
-  }
-}
-
-/** Refuses an import job page to someone without the import right. */
-export function assertImportRight(access: TableAccess): void {
-  if (!access.bypass && !access.import) {
-    throw new ForbiddenError('import', `records of table "${access.key}"`);
-  }
 }

@@ -294,6 +294,30 @@ describe('permission matrix of the medical-device pack', () => {
     const unchanged = await call('admin', 'GET', `${leads}/${leadA.id}`);
     expect(unchanged.json.record.version).toBe(version);
 
+    // Once the contract is signed, the rep's stage override makes the amount read-only.
+    const amount = await call('rep_hz', 'PATCH', `${leads}/${leadA.id}`, {
+      version,
+      contract_amount: 120000,
+    });
+    expectStatus(amount, 200, 'rep sets the amount before signing');
+    await target.database
+      .sql`update ${target.database.sql(`space_${space}`)}.lead set stage = 'contract_signed' where id = ${leadA.id}`;
+    const signed = await call('admin', 'GET', `${leads}/${leadA.id}`);
+    const locked = await call('rep_hz', 'PATCH', `${leads}/${leadA.id}`, {
+      version: signed.json.record.version,
+      contract_amount: 1,
+      memo: '签约后跟进',
+    });
+    expectStatus(locked, 403, 'rep changes the amount after signing');
+    expect(locked.json.error.details.fields).toEqual(['contract_amount']);
+    const memoAfter = await call('rep_hz', 'PATCH', `${leads}/${leadA.id}`, {
+      version: signed.json.record.version,
+      memo: '签约后跟进',
+    });
+    expectStatus(memoAfter, 200, 'rep keeps following up after signing');
+    await target.database
+      .sql`update ${target.database.sql(`space_${space}`)}.lead set stage = null where id = ${leadA.id}`;
+
     // Lead B belongs to rep_nb: readable to them and their supervisor, deletable by neither.
     const deletes: Record<Role, number> = {
       rep_hz: 404,
@@ -452,6 +476,32 @@ describe('permission matrix of the medical-device pack', () => {
     expect(outbox.map((o: any) => o.payload.by).sort()).toEqual(
       [users.rep_hz, users.sup_zj, admin.userId].sort(),
     );
+  });
+
+  it('takes behaviour events only on records the caller may update', async () => {
+    const expected: Record<Role, number> = {
+      rep_hz: 200,
+      rep_nb: 404,
+      rep_nj: 404,
+      sup_zj: 200,
+      director: 403,
+      market_1: 404,
+      admin: 200,
+    };
+    for (const [i, role] of roles.entries()) {
+      const answer = await call(role, 'POST', `/api/spaces/${space}/events`, {
+        events: [
+          {
+            table: 'lead',
+            recordId: leadA.id,
+            type: 'download',
+            at: '2026-11-20T09:00:00+08:00',
+            idempotencyKey: `matrix-${i}`,
+          },
+        ],
+      });
+      expectStatus(answer, expected[role], `${role} event`);
+    }
   });
 
   it('lets administrators view as a role, and nobody else', async () => {

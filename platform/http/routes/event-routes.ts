@@ -3,6 +3,9 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Db } from '../../db/database';
 import { ingestEvents } from '../../events/event-service';
+import { assertEventTargets } from '../../permissions/action-guards';
+import { requestSpaceAccess } from '../../permissions/request-access';
+import { resolveTable } from '../../records/table-context';
 import { errorSchema, jsonContent } from '../schemas';
 import { validationHook } from '../validation-hook';
 
@@ -79,10 +82,13 @@ const route = createRoute({
 });
 
 export function eventRoutes(deps: { readonly db: Db }) {
-  return new OpenAPIHono({ defaultHook: validationHook }).openapi(route, async (c) =>
-    c.json(
-      await ingestEvents(deps.db, c.req.valid('param').space, c.req.valid('json').events),
-      200,
-    ),
-  );
+  return new OpenAPIHono({ defaultHook: validationHook }).openapi(route, async (c) => {
+    const { space } = c.req.valid('param');
+    const { events } = c.req.valid('json');
+    const access = await requestSpaceAccess(c, deps.db, space);
+    await assertEventTargets(deps.db, access, space, events, (key, table) =>
+      resolveTable(deps.db, key, table),
+    );
+    return c.json(await ingestEvents(deps.db, space, events), 200);
+  });
 }

@@ -13,7 +13,7 @@ import { previewImport, startImport } from '../../imports/import-service';
 import { spoolUpload } from '../../imports/upload-spool';
 import { csvField } from '../../exports/export-csv';
 import type { Logger } from '../../logger';
-import { assertCanImport, assertImportRight } from '../../permissions/record-guard';
+import { assertCanImport, assertImportRight } from '../../permissions/action-guards';
 import { actingUserId, requestAccess, requestTableAccess } from '../../permissions/request-access';
 import { requestActor } from '../request-actor';
 import { resolveTable } from '../../records/table-context';

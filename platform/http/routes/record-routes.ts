@@ -14,12 +14,12 @@ import {
   assertExpandable,
   inScope,
   presentHistory,
-  presentExpanded,
   presentRecord,
   readRecordAs,
   scopedListQuery,
   writeGuard,
 } from '../../permissions/record-guard';
+import { presentExpanded } from '../../permissions/related-records';
 import { actingUserId, requestAccess } from '../../permissions/request-access';
 import type { SpaceAccess } from '../../permissions/space-access';
 import { requestActor } from '../request-actor';
@@ -90,6 +90,13 @@ const refusals = {
   409: jsonContent(errorSchema, 'Version conflict or unique violation'),
 };
 const tags = ['records'];
+const formQuery = z.object({
+  form: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,62}$/, 'must be a form key')
+    .optional()
+    .openapi({ description: 'The form the record was submitted through (starts its flows)' }),
+});
 const base = '/api/spaces/{space}/tables/{table}/records';
 
 const routes = {
@@ -100,6 +107,7 @@ const routes = {
     summary: 'Create a record',
     request: {
       params: tableParams,
+      query: formQuery,
       body: { required: true, content: { 'application/json': { schema: valuesSchema } } },
     },
     responses: { 201: recordResponse('Created'), ...refusals },
@@ -138,6 +146,7 @@ const routes = {
     summary: 'Update fields; needs the version read (body "version" or If-Match)',
     request: {
       params: recordParams,
+      query: formQuery,
       body: { required: true, content: { 'application/json': { schema: valuesSchema } } },
     },
     responses: {
@@ -183,6 +192,20 @@ const routes = {
 
 const metaOf = (c: Context) => ({ actor: actingUserId(requestActor(c)), source: 'api' as const });
 
+/** A write submitted through one of the definition's forms: audited as `form`, starts its flows. */
+function formMetaOf(c: Context, context: TableContext, form: string | undefined) {
+  if (form === undefined) return metaOf(c);
+  const found = (context.definition.forms ?? []).find((f) => f.key === form);
+  if (!found || found.table !== context.table.key) {
+    throw new BatonError(
+      'UNKNOWN_FORM',
+      400,
+      `no published form "${form}" writes table "${context.table.key}"`,
+    );
+  }
+  return { ...metaOf(c), source: 'form' as const, form };
+}
+
 export function recordRoutes(db: Db) {
   /** The table and the caller's rights on it: every handler starts here. */
   const resolve = async (c: Context, params: { space: string; table: string }) => {
@@ -216,7 +239,8 @@ export function recordRoutes(db: Db) {
       const { context, access } = await resolve(c, c.req.valid('param'));
       const input = c.req.valid('json');
       assertCanCreate(access, input);
-      const record = await createRecord(db, context, input, metaOf(c));
+      const meta = formMetaOf(c, context, c.req.valid('query').form);
+      const record = await createRecord(db, context, input, meta);
       // Rules may hand the new record to someone else: then its creator sees only its id.
       const visible = await inScope(db, context, access, 'read', String(record.id));
       return c.json({ record: visible ? presentRecord(access, record) : { id: record.id } }, 201);
@@ -267,7 +291,8 @@ export function recordRoutes(db: Db) {
       }
       const { context, access } = await resolve(c, { space, table });
       const guard = writeGuard(context, access, 'update', values);
-      const record = await updateRecord(db, context, id, values, version, { ...metaOf(c), guard });
+      const meta = formMetaOf(c, context, c.req.valid('query').form);
+      const record = await updateRecord(db, context, id, values, version, { ...meta, guard });
       return c.json({ record: presentRecord(access, record) }, 200);
     })
     .openapi(routes.remove, async (c) => {
