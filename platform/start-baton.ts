@@ -3,7 +3,11 @@ import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Worker } from '@temporalio/worker';
 import type { NativeConnection } from '@temporalio/worker';
-import { connectTemporalClient, type TemporalClientHandle } from '../workflows/client';
+import {
+  connectTemporalClient,
+  ensureSearchAttributes,
+  type TemporalClientHandle,
+} from '../workflows/client';
 import { bundleBatonWorkflows, createBatonWorker } from '../workflows/worker';
 import type { BatonConfig } from './config';
 import { watchSpaceVersions } from './records/table-context';
@@ -19,6 +23,7 @@ import { createOutboxRelay } from './outbox/outbox-relay';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './services/embedded-postgres';
 import { ensureTemporalTool } from './services/temporal-binary';
 import {
+  searchAttributes,
   startTemporalDevServer,
   type TemporalDevServerHandle,
 } from './services/temporal-dev-server';
@@ -85,6 +90,11 @@ export async function startBaton(config: BatonConfig, logger: Logger): Promise<R
       config.temporalNamespace,
     );
     stops.push(() => temporal.connection.close());
+    await ensureSearchAttributes(
+      temporal,
+      config.temporalNamespace,
+      searchAttributes.map((a) => a.split('=')[0]!),
+    );
 
     let worker: Worker | undefined;
     if (runsWorker) {

@@ -1,5 +1,6 @@
 // Temporal client helpers for the API and the outbox relay.
 import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 
 export interface TemporalClientHandle {
   readonly client: Client;
@@ -34,4 +35,29 @@ export async function connectTemporalClient(
     }
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/**
+ * Registers Baton's custom search attributes (Keyword) in the namespace when they are missing, so
+ * an external Temporal cluster works without a set-up job; the dev server gets them as flags.
+ * @example await ensureSearchAttributes(handle, 'default', ['BatonSpace', 'BatonFlow'])
+ */
+export async function ensureSearchAttributes(
+  handle: TemporalClientHandle,
+  namespace: string,
+  names: readonly string[],
+): Promise<void> {
+  const listed = await handle.connection.operatorService.listSearchAttributes({ namespace });
+  const known = new Set(Object.keys(listed.customAttributes ?? {}));
+  const missing = names.filter((name) => !known.has(name));
+  if (missing.length === 0) return;
+  await handle.connection.operatorService.addSearchAttributes({
+    namespace,
+    searchAttributes: Object.fromEntries(
+      missing.map((name) => [
+        name,
+        temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+      ]),
+    ),
+  });
 }

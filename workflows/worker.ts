@@ -13,6 +13,7 @@ import type { NotificationDeps } from '../platform/notifications/send-notificati
 import { createFlowActivities } from './activities/flow-activities';
 import { createReportActivities } from './activities/report-activities';
 import { createRuleActivities } from './activities/rule-activities';
+import { createScheduleActivities } from './activities/schedule-activities';
 import { createSpaceActivities } from './activities/space-activities';
 
 const require = createRequire(import.meta.url);
@@ -88,6 +89,7 @@ export async function createBatonWorker(options: BatonWorkerOptions): Promise<{
         notifications: options.notifications ?? {},
         logger: options.logger,
       }),
+      ...createScheduleActivities({ db: options.db, logger: options.logger }),
       ...createFlowActivities({
         db: options.db,
         notifications: options.notifications ?? {},

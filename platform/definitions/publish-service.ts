@@ -13,6 +13,7 @@ import type { Space } from '../spaces/space-repository';
 import { castCanFail, sqlTypeName, tableRef } from './column-sql';
 import { getDraft, getPublished, saveDraft } from './definition-store';
 import { renderStep } from './migration-sql';
+import { enqueueScheduleSync } from '../flows/flow-schedules';
 import { forgetSpaceVersions } from '../records/table-context';
 
 /** The draft does not validate; `details.issues` lists every problem. */
@@ -129,6 +130,7 @@ export async function publishDraft(
     const plan = await planDraft(tx, space, options);
     const refused = plan.steps.flatMap((s) => (s.cast && s.cast.failing > 0 ? [s.cast] : []));
     if (refused.length > 0) throw new CastWouldFailError(refused);
+    await enqueueScheduleSync(tx, space, plan.definition);
     for (const [index, planned] of plan.steps.entries()) {
       for (const statement of planned.sql) {
         try {

@@ -87,7 +87,14 @@ export function createApp(deps: AppDeps) {
   // Before the records routes, which would take `records/export` for a record id.
   app.route('/', exportRoutes(deps.database));
   app.route('/', recordRoutes(deps.database.db));
-  app.route('/', flowRoutes({ db: deps.database.db, temporal: deps.health.temporal }));
+  app.route(
+    '/',
+    flowRoutes({
+      db: deps.database.db,
+      temporal: deps.health.temporal,
+      taskQueue: deps.health.taskQueue,
+    }),
+  );
   app.route('/', taskRoutes({ db: deps.database.db }));
   app.route('/', importRoutes({ database: deps.database, logger: deps.logger }));
   app.route(

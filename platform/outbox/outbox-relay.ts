@@ -2,7 +2,19 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Database } from '../db/database';
 import type { Logger } from '../logger';
+import {
+  flowSearchAttributes,
+  flowWorkflowType,
+  type FlowExecutionRef,
+} from '../../workflows/flow-start';
 import { lockPendingOutbox, type OutboxEntry } from './outbox-repository';
+
+/** Flow executions carry search attributes (space, flow, table, record) from their start. */
+function searchAttributesOf(entry: OutboxEntry) {
+  const start = entry.workflowArgs?.[0] as FlowExecutionRef | undefined;
+  if (entry.workflowType !== flowWorkflowType || !start?.spaceKey) return undefined;
+  return flowSearchAttributes(start);
+}
 
 export interface OutboxRelayOptions {
   readonly database: Database;
@@ -10,6 +22,8 @@ export interface OutboxRelayOptions {
   readonly taskQueue: string;
   readonly logger: Logger;
   readonly batchSize?: number;
+  /** Temporal calls in flight at once (entries of one workflow still go one at a time). */
+  readonly concurrency?: number;
   /** Fallback poll when no notification arrives (e.g. while LISTEN reconnects). */
   readonly pollIntervalMs?: number;
   /**
@@ -35,6 +49,7 @@ export interface OutboxRelay {
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const { database, temporal, taskQueue, logger } = options;
   const batchSize = options.batchSize ?? 100;
+  const concurrency = options.concurrency ?? 16;
   const pollIntervalMs = options.pollIntervalMs ?? 1_000;
   let running = false;
   let wake: (() => void) | undefined;
@@ -58,46 +73,78 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       workflowId: entry.workflowId,
       taskQueue,
       args: [...(entry.workflowArgs ?? [])],
+      typedSearchAttributes: searchAttributesOf(entry),
       signal: entry.signalName,
       signalArgs: [event],
     });
   }
 
-  async function deliverBatch(): Promise<number> {
+  /**
+   * Delivers one batch: entries of different workflows go out concurrently (up to `concurrency`
+   * calls in flight), entries of one workflow strictly one after the other in sequence order. A
+   * failed entry holds back the later entries of its workflow until the next pass; the others go on.
+   */
+  async function deliverBatch(): Promise<{ locked: number; delivered: number; failed: number }> {
     return database.db.transaction().execute(async (tx) => {
       const entries = await lockPendingOutbox(tx, batchSize);
-      let delivered = 0;
+      const lanes = new Map<string, OutboxEntry[]>();
       for (const entry of entries) {
-        try {
-          await deliver(entry);
-        } catch (error) {
-          // Keep order: stop at the first failure and retry this entry on the next pass.
-          await tx
-            .updateTable('platform.outbox')
-            .set({ attempts: entry.attempts + 1, last_error: String(error).slice(0, 2000) })
-            .where('seq', '=', entry.seq)
-            .execute();
-          logger.warn('outbox delivery failed', { seq: entry.seq, error: String(error) });
-          break;
+        const lane = lanes.get(entry.workflowId);
+        if (lane) lane.push(entry);
+        else lanes.set(entry.workflowId, [entry]);
+      }
+      const delivered: OutboxEntry[] = [];
+      const failed: Array<{ entry: OutboxEntry; error: unknown }> = [];
+      const queue = [...lanes.values()];
+      const runLane = async () => {
+        for (let lane = queue.shift(); lane; lane = queue.shift()) {
+          for (const entry of lane) {
+            try {
+              await deliver(entry);
+            } catch (error) {
+              failed.push({ entry, error });
+              break;
+            }
+            options.afterSignal?.(entry);
+            delivered.push(entry);
+          }
         }
-        options.afterSignal?.(entry);
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, runLane));
+      for (const { entry, error } of failed) {
         await tx
           .updateTable('platform.outbox')
-          .set({ delivered_at: new Date(), attempts: entry.attempts + 1, last_error: null })
+          .set({ attempts: entry.attempts + 1, last_error: String(error).slice(0, 2000) })
           .where('seq', '=', entry.seq)
           .execute();
-        delivered += 1;
+        logger.warn('outbox delivery failed', { seq: entry.seq, error: String(error) });
       }
-      return delivered;
+      if (delivered.length > 0) {
+        await tx
+          .updateTable('platform.outbox')
+          .set((eb) => ({
+            delivered_at: new Date(),
+            attempts: eb('attempts', '+', 1),
+            last_error: null,
+          }))
+          .where(
+            'seq',
+            'in',
+            delivered.map((e) => e.seq),
+          )
+          .execute();
+      }
+      return { locked: entries.length, delivered: delivered.length, failed: failed.length };
     });
   }
 
   async function drain(): Promise<number> {
     let total = 0;
     for (;;) {
-      const delivered = await deliverBatch();
-      total += delivered;
-      if (delivered < batchSize) return total;
+      const pass = await deliverBatch();
+      total += pass.delivered;
+      // Failed entries wait for the next pass (the poll or a notification), not a hot loop.
+      if (pass.locked < batchSize || pass.failed > 0) return total;
     }
   }
 

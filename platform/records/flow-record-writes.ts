@@ -10,12 +10,13 @@ const attempts = 5;
 
 /**
  * Applies `set` to the execution's record as source `flow` (rules, validation, audit and outbox
- * all apply). A refusal is an outcome, not an exception: the flow records it and moves on.
+ * all apply; `reassign` runs the assignment rules again). A refusal is an outcome, not an exception: the flow records it and moves on.
  */
 export async function updateRecordAsFlow(
   db: Db,
   ref: FlowExecutionRef,
   set: Readonly<Record<string, unknown>>,
+  options: { readonly reassign?: boolean } = {},
 ): Promise<{ ok: boolean; detail?: string }> {
   const context = await resolveTable(db, ref.spaceKey, ref.tableKey);
   for (let attempt = 1; ; attempt++) {
@@ -24,6 +25,7 @@ export async function updateRecordAsFlow(
       await updateRecord(db, context, ref.recordId, set, Number(current.version), {
         actor: null,
         source: 'flow',
+        ...(options.reassign ? { reassign: true } : {}),
       });
       return { ok: true };
     } catch (error) {

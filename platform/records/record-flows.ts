@@ -1,4 +1,5 @@
 // Hands record changes to flows through the outbox, in the transaction that makes the change.
+import { randomBytes } from 'node:crypto';
 import { compileCel, type CompiledCel } from '../../runtime/cel/compile-cel';
 import type { FlowDefinition } from '../../runtime/flows/flow-schema';
 import { defaultCnCalendar } from '../../runtime/time/cn-holidays';
@@ -31,7 +32,18 @@ function updateCondition(context: TableContext, flow: FlowDefinition): CompiledC
   return conditions.get(flow) ?? null;
 }
 
-function startArgs(context: TableContext, flow: FlowDefinition, record: RecordJson): FlowStart {
+/** `BATON_FLOW_HISTORY_LIMIT`: history events after which an execution continues as new. */
+function historyLimit(): { historyLimit?: number } {
+  const value = Number(process.env.BATON_FLOW_HISTORY_LIMIT);
+  return Number.isInteger(value) && value >= 50 ? { historyLimit: value } : {};
+}
+
+function startArgs(
+  context: TableContext,
+  flow: FlowDefinition,
+  record: RecordJson,
+  runKey = '',
+): FlowStart {
   const workflowId = flowWorkflowId(context.space.key, flow.key, String(record.id));
   return {
     spaceId: context.space.id,
@@ -39,10 +51,11 @@ function startArgs(context: TableContext, flow: FlowDefinition, record: RecordJs
     tableKey: context.table.key,
     recordId: String(record.id),
     flowKey: flow.key,
-    keyPrefix: `${workflowId}@${String(record.version)}`,
+    keyPrefix: `${workflowId}@${String(record.version)}${runKey}`,
     definitionVersion: context.version,
     flow,
     fields: context.table.fields,
+    ...historyLimit(),
     // The zh-CN working calendar until spaces configure their own.
     calendar: defaultCnCalendar(),
     record,
@@ -60,12 +73,15 @@ export async function enqueueFlowEvents(
   before: RecordJson | null,
   after: RecordJson,
   now: Date,
+  form?: string,
 ): Promise<void> {
   for (const flow of flowsOf(context)) {
     const workflowId = flowWorkflowId(context.space.key, flow.key, String(after.id));
     const topic = before === null ? 'record.created' : 'record.updated';
     let starts = false;
-    if (before === null) starts = flow.trigger.on === 'record.created';
+    if (flow.trigger.on === 'form.submitted')
+      starts = form !== undefined && flow.trigger.form === form;
+    else if (before === null) starts = flow.trigger.on === 'record.created';
     else if (flow.trigger.on === 'record.updated') {
       const condition = updateCondition(context, flow);
       const result = condition?.evaluate({ record: after, old: before, now });
@@ -108,22 +124,35 @@ export async function assertNotFrozen(
   }
 }
 
-/** Starts a flow for a record on behalf of a rule (e.g. a score threshold's `startFlow`). */
+/**
+ * Starts a flow for a record through the outbox: on behalf of a rule (e.g. a score threshold's
+ * `startFlow`), a person (manual), a webhook or a schedule. Signal-with-start on the workflow id
+ * space/flow/record: while an execution of the flow runs for the record, no second one starts.
+ */
 export async function enqueueFlowStart(
   tx: Tx,
   context: TableContext,
   flowKey: string,
   record: RecordJson,
+  topic = 'rules.start_flow',
 ): Promise<void> {
   const flow = flowsOf(context).find((f) => f.key === flowKey);
   if (!flow) return;
   await enqueueOutbox(tx, {
-    topic: 'rules.start_flow',
+    topic,
     workflowType: flowWorkflowType,
     workflowId: flowWorkflowId(context.space.key, flow.key, String(record.id)),
     signalName: outboxEventSignalName,
     payload: { record },
-    workflowArgs: [startArgs(context, flow, record)],
+    // A record may run a flow again later at the same version: its keys must not repeat.
+    workflowArgs: [
+      startArgs(
+        context,
+        flow,
+        record,
+        topic === 'rules.start_flow' ? '' : `#${randomBytes(6).toString('hex')}`,
+      ),
+    ],
     start: true,
   });
 }

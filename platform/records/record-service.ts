@@ -31,6 +31,10 @@ export interface RecordWriteOptions extends WriteMeta {
   readonly now?: Date;
   /** Permission check on the locked current record (platform/permissions); throws to refuse. */
   readonly guard?: (tx: Tx, current: RecordJson) => Promise<void>;
+  /** The form the write was submitted through; flows triggered by `form.submitted` start. */
+  readonly form?: string;
+  /** Run the assignment rules again on an update (a flow's `assign: rules`). */
+  readonly reassign?: boolean;
 }
 
 /**
@@ -59,7 +63,7 @@ export async function createRecordDetailed(
   const issues = validateWith(context.validators.create, input);
   if (issues.length > 0) throw new RecordInvalidError(issues);
   const values = withDefaults(context, input as RecordJson);
-  if (createsInOneStatement(context, values)) {
+  if (options.form === undefined && createsInOneStatement(context, values)) {
     const piped = runRulePipeline(rulesOf(context), context.table.key, values, { now });
     const final = finalValues(context, piped.record, now);
     const inserted = await write(db, context, () =>
@@ -85,7 +89,7 @@ export async function createRecordDetailed(
     const inserted = await insertRowWithAudit(tx, context, final, options);
     const record = rowToRecord(inserted, context.table.fields);
     await run.afterWrite(tx, String(inserted.id));
-    await enqueueFlowEvents(tx, context, null, record, now);
+    await enqueueFlowEvents(tx, context, null, record, now, options.form);
     await enqueueRuleActions(tx, context, record, run.outcome);
     return { record, outcome: run.outcome };
   });
@@ -187,7 +191,11 @@ export async function updateRecord(
     }
     const before = rowToRecord(current, context.table.fields);
     const merged = { ...writable(context, before), ...(patch as RecordJson) };
-    const run = await runPipeline(tx, context, merged, { previous: before, now });
+    const run = await runPipeline(tx, context, merged, {
+      previous: before,
+      now,
+      reassign: options.reassign,
+    });
     const values = finalValues(context, run.values, now);
     const fileIssues = await checkAttachments(tx, context, patch as RecordJson);
     if (fileIssues.length > 0) throw new RecordInvalidError(fileIssues);
@@ -208,8 +216,9 @@ export async function updateRecord(
     if (audit.length === 0) return current;
     const updated = await updateRow(tx, context, id, changes, options);
     await appendAudit(tx, context, audit, options);
+    if (options.reassign) await run.afterWrite(tx, id);
     const after = rowToRecord(updated, context.table.fields);
-    await enqueueFlowEvents(tx, context, before, after, now);
+    await enqueueFlowEvents(tx, context, before, after, now, options.form);
     await enqueueRuleActions(tx, context, after, run.outcome);
     return updated;
   });

@@ -66,7 +66,12 @@ export async function runPipeline(
   tx: Tx,
   context: TableContext,
   input: RecordJson,
-  options: { readonly previous: RecordJson | null; readonly now: Date },
+  options: {
+    readonly previous: RecordJson | null;
+    readonly now: Date;
+    /** Run the assignment rules on an existing record too (a flow's `assign: rules`). */
+    readonly reassign?: boolean;
+  },
 ): Promise<PipelineRun> {
   const rules = rulesOf(context);
   const table = context.table.key;
@@ -112,7 +117,12 @@ export async function runPipeline(
 
   let assignment: AssignmentDecision | null = null;
   const rule = tableRules.assignment[0];
-  if (creating && !owner && rule && dedupe.kind !== 'returning') {
+  if (options.reassign && !creating) {
+    // The rules decide afresh: nobody owns the record while they run.
+    owner = null;
+    values.owner = null;
+  }
+  if ((creating || options.reassign) && !owner && rule && dedupe.kind !== 'returning') {
     assignment = await assign(tx, context, rule, values, options.now);
     if (assignment.kind === 'user') {
       owner = assignment.userId;

@@ -26,7 +26,12 @@ export interface TemporalDevServerHandle {
 }
 
 /** Search attributes every Baton namespace needs (the API lists a record's executions by them). */
-export const searchAttributes = ['BatonSpace=Keyword', 'BatonRecordId=Keyword'] as const;
+export const searchAttributes = [
+  'BatonSpace=Keyword',
+  'BatonFlow=Keyword',
+  'BatonTable=Keyword',
+  'BatonRecordId=Keyword',
+] as const;
 
 /**
  * Starts the dev server and resolves once its gRPC port answers. The SQLite database keeps

@@ -10,7 +10,7 @@ export interface CompiledFlow {
   readonly nodes: ReadonlyMap<string, FlowNode>;
   /** Outgoing edges per node. */
   readonly edges: ReadonlyMap<string, readonly FlowEdge[]>;
-  /** Compiled expressions, keyed `<node>/<part>` (e.g. `ladder/until`, `fix/set/stage`, `route/case/0`). */
+  /** Compiled expressions, keyed `<node>/<part>` (e.g. `ladder/until`, `fix/set/stage`, `route/case/0`, `trigger/filter`). */
   readonly cel: ReadonlyMap<string, CompiledCel>;
 }
 
@@ -50,6 +50,8 @@ export function compileFlow(
     if (compiled.ok) cel.set('trigger/when', compiled.value);
     else for (const issue of compiled.issues) issues.push({ pointer: '/trigger/when', issue });
   }
+  if (flow.trigger.on === 'schedule' && flow.trigger.filter)
+    add('trigger/filter', '/trigger/filter', flow.trigger.filter, 'bool');
   flow.nodes.forEach((node, i) => {
     const at = `/nodes/${i}`;
     switch (node.type) {

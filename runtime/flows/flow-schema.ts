@@ -159,8 +159,17 @@ export const flowTriggerSchema = z.discriminatedUnion('on', [
   z
     .object({
       on: z.literal('schedule'),
-      cron: z.string().min(9).max(100),
-      timeZone: z.string().default('Asia/Shanghai'),
+      /** Five-field cron (minute hour day month weekday), e.g. `0 9 * * MON`. */
+      cron: z
+        .string()
+        .max(100)
+        .regex(/^(\S+\s+){4}\S+$/, 'must be a five-field cron expression, e.g. "0 9 * * MON"'),
+      timeZone: z.string().max(64).default('Asia/Shanghai'),
+      /**
+       * CEL over `record`: each tick starts the flow for every live record it holds for (one
+       * execution per record). Absent: each tick starts the flow once, for no record.
+       */
+      filter: cel.optional(),
     })
     .strict(),
   z.object({ on: z.literal('manual') }).strict(),
@@ -189,6 +198,10 @@ export const flowSchema = z
     start: nodeId.optional(),
     nodes: z.array(flowNodeSchema).min(1).max(200),
     edges: z.array(flowEdgeSchema).max(500),
+    /** Where the designer drew each node (canvas coordinates); the runtime ignores it. */
+    layout: z
+      .record(nodeId, z.object({ x: z.number().finite(), y: z.number().finite() }).strict())
+      .optional(),
   })
   .strict();
 

@@ -139,6 +139,7 @@ export function validateFlow(
         `循环 ${loop.join(' → ')} 中没有等待节点`,
       ),
     );
+  issues.push(...triggerIssues(definition, flow, at));
   const compiled = compileFlow(flow, table.fields);
   if (!compiled.ok) {
     for (const { pointer, issue: cel } of compiled.issues) {
@@ -153,6 +154,76 @@ export function validateFlow(
     }
   }
   return issues;
+}
+
+/** Node types an execution with no record (a schedule without `filter`) can run. */
+const recordlessTypes: ReadonlySet<FlowNode['type']> = new Set(['wait', 'notify', 'http', 'end']);
+
+function triggerIssues(
+  definition: AppDefinition,
+  flow: FlowDefinition,
+  at: (...path: (string | number)[]) => (string | number)[],
+): DefinitionIssue[] {
+  const trigger = flow.trigger;
+  const found: DefinitionIssue[] = [];
+  if (trigger.on === 'form.submitted') {
+    const form = (definition.forms ?? []).find((f) => f.key === trigger.form);
+    if (!form)
+      found.push(
+        issue(
+          at('trigger', 'form'),
+          'UNKNOWN_FORM',
+          `no form "${trigger.form}"`,
+          `表单「${trigger.form}」不存在`,
+        ),
+      );
+    else if (form.table !== flow.table)
+      found.push(
+        issue(
+          at('trigger', 'form'),
+          'FORM_TABLE_MISMATCH',
+          `form "${trigger.form}" writes table "${form.table}", the flow runs on "${flow.table}"`,
+          `表单「${trigger.form}」写入表「${form.table}」，而流程所在表为「${flow.table}」`,
+        ),
+      );
+  }
+  if (trigger.on === 'schedule') {
+    if (!validTimeZone(trigger.timeZone))
+      found.push(
+        issue(
+          at('trigger', 'timeZone'),
+          'UNKNOWN_TIME_ZONE',
+          `unknown time zone "${trigger.timeZone}" (an IANA name such as Asia/Shanghai)`,
+          `未知时区「${trigger.timeZone}」（应为 IANA 名称，例如 Asia/Shanghai）`,
+        ),
+      );
+    if (!trigger.filter)
+      flow.nodes.forEach((node, i) => {
+        const needsRecord =
+          !recordlessTypes.has(node.type) ||
+          (node.type === 'notify' && node.to.startsWith('owner')) ||
+          (node.type === 'http' && Object.keys(node.map ?? {}).length > 0);
+        if (needsRecord)
+          found.push(
+            issue(
+              at('nodes', i),
+              'NEEDS_RECORD',
+              `a scheduled flow without a filter runs for no record; node "${node.id}" needs one`,
+              `没有筛选条件的定时流程不针对任何记录运行，节点「${node.id}」需要记录`,
+            ),
+          );
+      });
+  }
+  return found;
+}
+
+function validTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function fieldReferences(

@@ -6,7 +6,11 @@ import type { TestProject } from 'vitest/node';
 import { createLogger } from '../../platform/logger';
 import { startEmbeddedPostgres } from '../../platform/services/embedded-postgres';
 import { ensureTemporalTool } from '../../platform/services/temporal-binary';
-import { startTemporalDevServer } from '../../platform/services/temporal-dev-server';
+import {
+  searchAttributes,
+  startTemporalDevServer,
+} from '../../platform/services/temporal-dev-server';
+import { connectTemporalClient, ensureSearchAttributes } from '../../workflows/client';
 import { freePort } from './free-port';
 
 declare module 'vitest' {
@@ -50,6 +54,14 @@ export default async function setup(project: TestProject) {
   }
   const pg = pgResult.value;
   const temporal = temporalResult.value;
+  // The dev server registers them as flags; this is the path an external cluster takes.
+  const client = await connectTemporalClient(temporal.address, 'default');
+  await ensureSearchAttributes(
+    client,
+    'default',
+    searchAttributes.map((a) => a.split('=')[0]!),
+  );
+  await client.connection.close();
   project.provide('pgUrl', pg.url);
   project.provide('temporalAddress', temporal.address);
 

@@ -91,6 +91,8 @@ export function createFlowActivities({ db, notifications, logger }: FlowActivity
   }
 
   async function currentRecord(start: FlowStart): Promise<Record<string, unknown>> {
+    // A scheduled flow without a filter runs for no record (its id names the tick).
+    if (start.recordId.startsWith('tick-')) return { ...start.record };
     const context = await resolveTable(db, start.spaceKey, start.tableKey);
     return getRecordOrThrow(db, context, start.recordId, true);
   }
@@ -159,7 +161,9 @@ export function createFlowActivities({ db, notifications, logger }: FlowActivity
       if (command.type === 'update') return updateRecordAsFlow(db, start, command.set);
       if (command.type === 'assign') {
         if (command.to.startsWith('pool:')) return updateRecordAsFlow(db, start, { owner: null });
-        return { ok: false, detail: 'assignment rules are not available for flows yet' };
+        // `rules`: the table's assignment rules decide again, in the one write path (locks,
+        // capacity, rotation state, pool notifications), audited as source `flow`.
+        return updateRecordAsFlow(db, start, {}, { reassign: true });
       }
       throw ApplicationFailure.create({
         message: `not a record command: ${command.type}`,

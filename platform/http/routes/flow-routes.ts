@@ -1,7 +1,23 @@
-// Flow API: record timelines, handover verdicts, task completion, the simulator, executions.
+// Flow API: record timelines, handover verdicts, task completion, the simulator, executions
+// (list, cancel, retry), manual and webhook starts.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
-import { flowWorkflowId, flowWorkflowType } from '../../../workflows/flow-start';
+import {
+  flowSearchAttributeKeys,
+  flowWorkflowId,
+  flowWorkflowType,
+  visibilityLiteral,
+} from '../../../workflows/flow-start';
+import { retryExecution } from '../../flows/flow-retry';
+import {
+  assertMayStartFlow,
+  flowWebhookSecretName,
+  resolveFlow,
+  startManualFlow,
+  startWebhookFlow,
+} from '../../flows/flow-triggers';
+import { rotateIntakeSecret } from '../../intake/intake-secrets';
+import { maxIntakeBytes, readRawBody } from '../../intake/raw-body';
 import type { Db } from '../../db/database';
 import { getPublished } from '../../definitions/definition-store';
 import { BatonError, NotFoundError } from '../../errors';
@@ -75,6 +91,7 @@ const scriptedEvent = z.discriminatedUnion('type', [
     .strict(),
 ]);
 const tags = ['flows'];
+const startedSchema = z.object({ accepted: z.literal(true), workflowId: z.string() });
 const refusals = {
   400: jsonContent(errorSchema, 'Invalid input'),
   404: jsonContent(errorSchema, 'Not found'),
@@ -211,14 +228,102 @@ const routes = {
       503: jsonContent(errorSchema, 'Temporal unreachable'),
     },
   }),
+  start: createRoute({
+    method: 'post',
+    path: '/api/spaces/{space}/flows/{flow}/start',
+    tags,
+    summary: 'Start a manual flow on a record (who may update the record may start it)',
+    request: {
+      params: flowParams,
+      body: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: z.object({ recordId: z.string().uuid('must be a record id (uuid)') }).strict(),
+          },
+        },
+      },
+    },
+    responses: {
+      202: jsonContent(startedSchema, 'Handed to the workflow engine through the outbox'),
+      ...refusals,
+    },
+  }),
+  webhook: createRoute({
+    method: 'post',
+    path: '/api/spaces/{space}/flows/{flow}/webhook',
+    tags,
+    summary: 'Start a webhook flow on the record named in the body (signed like intake deliveries)',
+    description:
+      'Body `{"recordId": "…"}`; headers `X-Baton-Timestamp` (Unix seconds, within 5 minutes) and ' +
+      '`X-Baton-Signature` (hex HMAC-SHA256 with the flow secret of `<timestamp>.<body>`).',
+    request: { params: flowParams },
+    responses: {
+      202: jsonContent(startedSchema, 'Handed to the workflow engine through the outbox'),
+      401: jsonContent(errorSchema, 'Missing or wrong signature'),
+      ...refusals,
+    },
+  }),
+  webhookSecret: createRoute({
+    method: 'post',
+    path: '/api/spaces/{space}/flows/{flow}/webhook/secret',
+    tags,
+    summary:
+      "Rotate a webhook flow's signing secret (the previous one verifies for 10 more minutes)",
+    request: { params: flowParams },
+    responses: {
+      201: jsonContent(
+        z.object({
+          secret: z.string(),
+          createdAt: z.string(),
+          previousValidUntil: z.string().nullable(),
+        }),
+        'The new secret, shown once',
+      ),
+      ...refusals,
+    },
+  }),
+  retry: createRoute({
+    method: 'post',
+    path: '/api/spaces/{space}/flows/{flow}/executions/{record}/retry',
+    tags,
+    summary:
+      'Retry a failed, terminated or cancelled execution: restart it on its pinned flow version, or reset it to its last workflow task',
+    request: {
+      params: flowParams.extend({
+        record: z
+          .string()
+          .uuid()
+          .openapi({ param: { name: 'record', in: 'path' } }),
+      }),
+      body: {
+        required: false,
+        content: {
+          'application/json': {
+            schema: z.object({ mode: z.enum(['restart', 'reset']).default('restart') }).strict(),
+          },
+        },
+      },
+    },
+    responses: {
+      202: jsonContent(
+        z.object({ workflowId: z.string(), runId: z.string(), mode: z.string() }),
+        'The new run',
+      ),
+      ...refusals,
+      503: jsonContent(errorSchema, 'Temporal unreachable'),
+    },
+  }),
 };
 
 export interface FlowRouteDeps {
   readonly db: Db;
   readonly temporal: () => Client | undefined;
+  /** Task queue a retried execution runs on. */
+  readonly taskQueue?: string;
 }
 
-export function flowRoutes({ db, temporal }: FlowRouteDeps) {
+export function flowRoutes({ db, temporal, taskQueue }: FlowRouteDeps) {
   const client = () => {
     const c = temporal();
     if (!c)
@@ -293,13 +398,19 @@ export function flowRoutes({ db, temporal }: FlowRouteDeps) {
       const { space, flow } = c.req.valid('param');
       await assertSpaceAdmin(c, space);
       const executions: Record<string, unknown>[] = [];
-      const prefix = flowWorkflowId(space, flow, '');
-      for await (const info of client().workflow.list({
-        query: `WorkflowType = '${flowWorkflowType}' AND WorkflowId STARTS_WITH '${prefix.replaceAll("'", '')}'`,
-      })) {
+      // Custom search attributes set at start (and kept across continue-as-new and retries).
+      const query = [
+        `WorkflowType = ${visibilityLiteral(flowWorkflowType)}`,
+        `BatonSpace = ${visibilityLiteral(space)}`,
+        `BatonFlow = ${visibilityLiteral(flow)}`,
+      ].join(' AND ');
+      for await (const info of client().workflow.list({ query })) {
+        const record = info.typedSearchAttributes.get(flowSearchAttributeKeys.record);
         executions.push({
           workflowId: info.workflowId,
-          recordId: info.workflowId.slice(prefix.length),
+          runId: info.runId,
+          recordId: record ?? info.workflowId.slice(flowWorkflowId(space, flow, '').length),
+          table: info.typedSearchAttributes.get(flowSearchAttributeKeys.table) ?? null,
           status: info.status.name,
           startTime: info.startTime.toISOString(),
           closeTime: info.closeTime?.toISOString() ?? null,
@@ -307,6 +418,49 @@ export function flowRoutes({ db, temporal }: FlowRouteDeps) {
         if (executions.length >= 500) break;
       }
       return c.json({ executions }, 200);
+    })
+    .openapi(routes.start, async (c) => {
+      const { space, flow } = c.req.valid('param');
+      const { recordId } = c.req.valid('json');
+      const resolved = await resolveFlow(db, space, flow);
+      await assertMayStartFlow(c, db, resolved.context, recordId);
+      const workflowId = await startManualFlow(db, resolved.flow, resolved.context, recordId);
+      return c.json({ accepted: true as const, workflowId }, 202);
+    })
+    .openapi(routes.webhook, async (c) => {
+      const { space, flow } = c.req.valid('param');
+      const resolved = await resolveFlow(db, space, flow);
+      const workflowId = await startWebhookFlow(db, resolved.flow, resolved.context, {
+        body: await readRawBody(c.req.raw, maxIntakeBytes),
+        header: (name) => c.req.header(name),
+      });
+      return c.json({ accepted: true as const, workflowId }, 202);
+    })
+    .openapi(routes.webhookSecret, async (c) => {
+      const { space, flow } = c.req.valid('param');
+      await assertSpaceAdmin(c, space);
+      const resolved = await resolveFlow(db, space, flow);
+      const rotated = await rotateIntakeSecret(
+        db,
+        resolved.context.space.id,
+        flowWebhookSecretName(flow),
+      );
+      return c.json(rotated, 201);
+    })
+    .openapi(routes.retry, async (c) => {
+      const { space, flow, record } = c.req.valid('param');
+      await assertSpaceAdmin(c, space);
+      const body = await c.req.json().catch(() => ({}));
+      const mode = (body as { mode?: string })?.mode === 'reset' ? 'reset' : 'restart';
+      const resolved = await resolveFlow(db, space, flow);
+      const run = await retryExecution(db, client(), resolved.context, {
+        flowKey: flow,
+        recordId: record,
+        mode,
+        taskQueue: taskQueue ?? 'baton',
+        by: actingUserId(requestActor(c)),
+      });
+      return c.json(run, 202);
     })
     .openapi(routes.cancel, async (c) => {
       const { space, flow, record } = c.req.valid('param');
