@@ -34,14 +34,17 @@ describe('rep app on a phone', () => {
   let server: Awaited<ReturnType<typeof startTestServer>>;
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let context: BrowserContext;
-  let rep: { id: string; displayName: string };
+  let rep: { id: string; email: string; displayName: string };
+  const repPassword = 'rep-password-2026';
 
+  /** The API as the seeded platform admin (bearer token). */
   const api = async <T = any>(method: string, route: string, body?: unknown): Promise<T> => {
-    const response = await fetch(server.url + route, {
+    const response = await server.fetch(route, {
       method,
       headers: { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
+    if (response.status === 204) return undefined as T;
     const json = (await response.json()) as T;
     if (!response.ok)
       throw new Error(`${method} ${route} → ${response.status} ${JSON.stringify(json)}`);
@@ -64,11 +67,21 @@ describe('rep app on a phone', () => {
       )
     ).entries.map((e) => e.kind);
 
+  /** A phone-sized page of the rep app, signed in as the rep (the session cookie then stays). */
   const openAsRep = async (hash: string, space = 'meddev'): Promise<Page> => {
     const page = await context.newPage();
     await page.setViewportSize({ width: 375, height: 812 });
     await page.goto(`${server.url}/#/rep/${space}`);
-    await page.selectOption('[data-testid="rep-user"]', rep.id);
+    const signIn = page.locator('[data-testid="sign-in"], [data-testid="rep-login"]');
+    const signedIn = page.locator('[data-testid="rep-me"]');
+    await signIn.or(signedIn).first().waitFor({ timeout: 15_000 });
+    if (await signIn.isVisible()) {
+      await signIn.locator('input[name="email"]').fill(rep.email);
+      await signIn.locator('input[name="password"]').fill(repPassword);
+      await signIn.locator('button[type="submit"]').click();
+      if (!page.url().includes('#/rep/')) await page.goto(`${server.url}/#/rep/${space}`);
+    }
+    expect(await signedIn.textContent({ timeout: 15_000 })).toBe(rep.displayName);
     await page.locator('[data-testid="rep-live"].ok').waitFor({ timeout: 15_000 });
     if (hash) await page.goto(`${server.url}/#/rep/${space}/${hash}`);
     return page;
@@ -88,8 +101,9 @@ describe('rep app on a phone', () => {
       { space: 'meddev', params },
     );
     const id = installed.users.find((u) => u.key === 'rep_hz')!.id;
-    rep = (await api<{ user: { id: string; displayName: string } }>('GET', `/api/users/${id}`))
-      .user;
+    rep = (await api<{ user: typeof rep }>('GET', `/api/users/${id}`)).user;
+    // The rep signs in with a password the administrator set.
+    await api('PUT', `/api/auth/users/${id}/password`, { password: repPassword });
   });
   afterAll(async () => {
     await browser?.close();
@@ -193,7 +207,7 @@ describe('rep app on a phone', () => {
       path: path.join(artifacts, '3-escalation-stopped.png'),
       fullPage: true,
     });
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(
       375,
     );
     await page.close();
@@ -262,7 +276,7 @@ describe('rep app on a phone', () => {
     await page.close();
   });
 
-  it('rejects a handover only with a preset reason and a note', async () => {
+  it('rejects a handover only with a preset reason and a note, and the lead leaves the rep', async () => {
     const lead = await createLead({
       name: '赵科长',
       phone: '13900002222',
@@ -281,12 +295,21 @@ describe('rep app on a phone', () => {
     await page.selectOption('[data-testid="verdict-reason"]', 'contact_left');
     await page.fill('[data-testid="verdict-note"]', '王主任已调往省立医院');
     await page.click('[data-testid="verdict-confirm-invalid"]');
-    const verdict = page.locator('[data-testid="rep-timeline"] li[data-kind="handover.verdict"]');
-    await verdict.waitFor({ timeout: 20_000 });
-    expect(await verdict.textContent()).toContain('无效（联系人已离职） — 王主任已调往省立医院');
+    // The flow returns the lead to the market pool: it leaves the rep's scope.
+    await page.locator('[data-testid="rep-record-gone"]').waitFor({ timeout: 20_000 });
     await page.screenshot({
       path: path.join(artifacts, '5-handover-rejected.png'),
       fullPage: true,
+    });
+    const { entries } = await api<{ entries: { kind: string; data: Record<string, unknown> }[] }>(
+      'GET',
+      `/api/spaces/meddev/tables/lead/records/${lead.id}/timeline`,
+    );
+    expect(entries.find((e) => e.kind === 'handover.verdict')?.data).toMatchObject({
+      verdict: 'invalid',
+      reason: 'contact_left',
+      note: '王主任已调往省立医院',
+      by: rep.id,
     });
     await page.close();
   });

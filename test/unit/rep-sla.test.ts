@@ -1,6 +1,6 @@
 // The rep app's SLA read from a flow timeline: pending timers, levels, bands, urgency order.
 import { describe, expect, it } from 'vitest';
-import type { TimelineEntry } from '../../designer/src/api/rep';
+import type { TimelineEntry } from '../../designer/src/api/rep-types';
 import {
   activeTimers,
   byUrgency,

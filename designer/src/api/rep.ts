@@ -2,6 +2,9 @@
 // notifications. Errors keep the server's `details` (gate misses, per-field issues).
 import type { AppDefinition } from '../../../runtime/definition/definition-schema';
 import type { LocalizedText } from '../../../runtime/localized-text';
+import type { TimelineEntry } from './rep-types';
+
+export type { TimelineEntry } from './rep-types';
 
 export type RecordJson = Readonly<Record<string, unknown>>;
 
@@ -15,13 +18,6 @@ export interface RepUser {
 export interface Member {
   readonly user: RepUser;
   readonly roles: readonly string[];
-}
-
-export interface TimelineEntry {
-  readonly id: string;
-  readonly kind: string;
-  readonly data: Readonly<Record<string, unknown>>;
-  readonly at: string;
 }
 
 export interface FlowTask {

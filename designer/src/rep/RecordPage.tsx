@@ -2,7 +2,13 @@
 // fields as the server returns them, tasks and the flow timeline. Polls while open.
 import { useCallback, useEffect, useState } from 'react';
 import { localize } from '../../../runtime/localized-text';
-import { repApi, type FlowTask, type RecordJson, type TimelineEntry } from '../api/rep';
+import {
+  repApi,
+  RepApiError,
+  type FlowTask,
+  type RecordJson,
+  type TimelineEntry,
+} from '../api/rep';
 import { useTr } from '../shell/locale-context';
 import { routeHref } from '../shell/router';
 import { FieldValue } from './FieldValue';
@@ -23,6 +29,10 @@ const text = {
   hideEmpty: { 'zh-CN': '隐藏空白字段', en: 'Hide empty fields' },
   loading: { 'zh-CN': '加载中…', en: 'Loading…' },
   noTable: { 'zh-CN': '没有这张表', en: 'No such table' },
+  gone: {
+    'zh-CN': '这条记录已不在您名下（已退回或转交），您无法再查看。',
+    en: 'This record is no longer yours (returned or handed on); you cannot see it any more.',
+  },
 };
 
 export function RecordPage({
@@ -40,6 +50,7 @@ export function RecordPage({
   const [tasks, setTasks] = useState<FlowTask[]>([]);
   const [error, setError] = useState<string>();
   const [showEmpty, setShowEmpty] = useState(false);
+  const [gone, setGone] = useState(false);
   const now = useNow();
 
   const reload = useCallback(async () => {
@@ -54,7 +65,9 @@ export function RecordPage({
       setTasks(k);
       setError(undefined);
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      // A 404 means the record is gone from this user's scope (e.g. returned to the pool).
+      if (e instanceof RepApiError && e.status === 404) setGone(true);
+      else setError(e instanceof Error ? e.message : String(e));
     }
   }, [space, tableKey, id]);
 
@@ -65,6 +78,17 @@ export function RecordPage({
   }, [reload, pulse]);
 
   if (!table) return <p className="error">{tr(text.noTable)}</p>;
+  if (gone)
+    return (
+      <div className="rep-record">
+        <a className="rep-back" href={routeHref('rep', space)}>
+          {tr(text.back)}
+        </a>
+        <p className="panel rep-hint" data-testid="rep-record-gone">
+          {tr(text.gone)}
+        </p>
+      </div>
+    );
   const sla = slaOf(timeline, now);
   const handover = pendingHandover(timeline);
   const titleField = table.fields.find((f) => f.key === (table.titleField ?? 'name'));

@@ -1,6 +1,6 @@
 // The SLA of a record read from its flow timeline: the next deadline (escalation step, handover
 // acceptance, task due, wait timeout), the escalation level reached and a colour band.
-import type { TimelineEntry } from '../api/rep';
+import type { TimelineEntry } from '../api/rep-types';
 
 export type SlaBand = 'green' | 'yellow' | 'red' | 'none';
 

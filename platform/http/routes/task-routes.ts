@@ -2,7 +2,8 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Db } from '../../db/database';
 import { listRecordTasks } from '../../flows/task-repository';
-import { getRecordOrThrow } from '../../records/record-service';
+import { readRecordAs } from '../../permissions/record-guard';
+import { requestTableAccess } from '../../permissions/request-access';
 import { resolveTable } from '../../records/table-context';
 import { errorSchema, jsonContent } from '../schemas';
 import { validationHook } from '../validation-hook';
@@ -45,7 +46,8 @@ const list = createRoute({
   request: { params: recordParams },
   responses: {
     200: jsonContent(z.object({ tasks: z.array(taskSchema) }), 'The tasks'),
-    404: jsonContent(errorSchema, 'No such space, table or record'),
+    403: jsonContent(errorSchema, 'Not allowed to read this table'),
+    404: jsonContent(errorSchema, 'No such space, table or record (or not yours to read)'),
   },
 });
 
@@ -54,7 +56,9 @@ export function taskRoutes(deps: { readonly db: Db }) {
   return new OpenAPIHono({ defaultHook: validationHook }).openapi(list, async (c) => {
     const { space, table, id } = c.req.valid('param');
     const context = await resolveTable(deps.db, space, table);
-    await getRecordOrThrow(deps.db, context, id, true);
+    // Whoever may read the record (its row scope) sees its tasks; others get the record's 404.
+    const access = await requestTableAccess(c, deps.db, context);
+    await readRecordAs(deps.db, context, access, id, true);
     const tasks = await listRecordTasks(deps.db, context.space.id, context.table.key, id);
     return c.json({ tasks }, 200);
   });
