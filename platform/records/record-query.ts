@@ -77,19 +77,38 @@ export async function listRecords(
     where.push(compileSearch(context, query.search.trim(), query.searchFields));
 
   const sort = parseSort(context, query.sort ?? ['created_at']);
-  if (query.cursor) where.push(afterCursor(sort, decodeCursor(query.cursor, sort.length)));
-  const order = sql.join([
-    ...sort.map(
-      (s) => sql`${sql.raw(q(s.column.name))} ${sql.raw(s.desc ? 'desc' : 'asc')} nulls last`,
-    ),
-    sql`id asc`,
-  ]);
-  const condition = where.length > 0 ? sql`where ${sql.join(where, sql` and `)}` : sql``;
-  const result =
-    await sql<Row>`select * from ${sql.raw(context.ref)} ${condition} order by ${order} limit ${query.limit + 1}`.execute(
-      db,
-    );
-  const rows = result.rows;
+  const cursor = query.cursor ? decodeCursor(query.cursor, sort.length) : undefined;
+  const limit = query.limit + 1;
+  const first = sort[0]!;
+  let rows: Row[];
+  if (!mayBeNull(first.column)) {
+    rows = await selectPage(db, context, sort, [...where, ...after(sort, cursor)], limit);
+  } else {
+    // NULLs sort last. An index on the column serves `desc` (nulls first) but not `desc nulls
+    // last`, so the non-null rows and the null rows are read as two index-friendly queries.
+    const firstRef = sql.raw(q(first.column.name));
+    const inNullPart = cursor !== undefined && cursor[0] === null;
+    rows = inNullPart
+      ? []
+      : await selectPage(
+          db,
+          context,
+          sort,
+          [...where, sql`${firstRef} is not null`, ...after(sort, cursor, true)],
+          limit,
+          true,
+        );
+    if (rows.length < limit) {
+      const nulls = await selectPage(
+        db,
+        context,
+        sort,
+        [...where, sql`${firstRef} is null`, ...(inNullPart ? after(sort, cursor) : [])],
+        limit - rows.length,
+      );
+      rows = rows.concat(nulls);
+    }
+  }
   const more = rows.length > query.limit;
   const page = more ? rows.slice(0, query.limit) : rows;
   const last = page[page.length - 1];
@@ -97,9 +116,59 @@ export async function listRecords(
     records: page.map((r) => rowToRecord(r, context.table.fields)),
     nextCursor:
       more && last
-        ? encodeCursor([...sort.map((s) => cursorValue(last[s.column.name])), String(last.id)])
+        ? encodeCursor([...sort.map((s, i) => cursorValue(last, s, i)), String(last.id)])
         : null,
   };
+}
+
+/**
+ * One page in `order by k1, …, id`. Timestamps and dates are also selected as text (`__sort_i`,
+ * timestamps with microseconds), so a cursor resumes exactly where the page ended; a JS Date keeps
+ * milliseconds only and would repeat or skip rows created within the same millisecond.
+ */
+async function selectPage(
+  db: Db,
+  context: TableContext,
+  sort: readonly SortKey[],
+  where: readonly RawBuilder<unknown>[],
+  limit: number,
+  firstNotNull = false,
+): Promise<Row[]> {
+  const order = sql.join([
+    ...sort.map((s, i) => {
+      const direction = s.desc ? 'desc' : 'asc';
+      // Without NULLs in the first key the default NULLS placement matches a plain index scan.
+      const nulls = i === 0 && firstNotNull ? '' : ' nulls last';
+      return sql`${sql.raw(q(s.column.name))} ${sql.raw(direction + nulls)}`;
+    }),
+    sql`id asc`,
+  ]);
+  const exact = sort.flatMap((s, i) => {
+    const format = exactText[s.column.storage];
+    if (!format) return [];
+    const ref = sql.raw(q(s.column.name));
+    return [sql`to_char(${format(ref)}) as ${sql.raw(`"__sort_${i}"`)}`];
+  });
+  const columns = sql.join([sql`*`, ...exact]);
+  const condition = where.length > 0 ? sql`where ${sql.join(where, sql` and `)}` : sql``;
+  const result =
+    await sql<Row>`select ${columns} from ${sql.raw(context.ref)} ${condition} order by ${order} limit ${limit}`.execute(
+      db,
+    );
+  return result.rows;
+}
+
+/** to_char arguments rendering a timestamp or date exactly, whatever the session's time zone. */
+const exactText: Record<string, (ref: RawBuilder<unknown>) => RawBuilder<unknown>> = {
+  timestamptz: (ref) => sql`${ref} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`,
+  date: (ref) => sql`${ref}, 'YYYY-MM-DD'`,
+};
+
+/** System columns that are never NULL; every other column may be. */
+const notNullColumns = new Set(['id', 'version', 'created_at', 'updated_at']);
+
+function mayBeNull(column: Column): boolean {
+  return column.field !== undefined || !notNullColumns.has(column.name);
 }
 
 function columnOf(context: TableContext, name: string): Column {
@@ -229,23 +298,35 @@ function parseSort(context: TableContext, keys: readonly string[]): SortKey[] {
 
 /**
  * Rows strictly after the cursor position in `order by k1, …, id` with NULLs last, as a chain of
- * OR-ed prefixes (a row comparison cannot mix directions or NULLs).
+ * OR-ed prefixes (a row comparison cannot mix directions or NULLs). `firstNotNull`: the query
+ * already excludes NULLs in the first key, so its step needs no `or … is null` (keeping it an
+ * index range condition).
  */
-function afterCursor(sort: readonly SortKey[], values: readonly unknown[]): RawBuilder<unknown> {
+function after(
+  sort: readonly SortKey[],
+  values: readonly unknown[] | undefined,
+  firstNotNull = false,
+): RawBuilder<unknown>[] {
+  if (values === undefined) return [];
   const id = values[values.length - 1];
   const alternatives: RawBuilder<unknown>[] = [];
   for (let i = 0; i <= sort.length; i++) {
     const equalPrefix = sort.slice(0, i).map((s, j) => equalTo(s, values[j]));
-    const step = i === sort.length ? sql`id > ${id}::uuid` : after(sort[i]!, values[i]);
+    const step =
+      i === sort.length
+        ? sql`id > ${id}::uuid`
+        : afterValue(sort[i]!, values[i], !(i === 0 && firstNotNull));
     if (step === undefined) continue;
     alternatives.push(sql`(${sql.join([...equalPrefix, step], sql` and `)})`);
   }
-  return sql`(${sql.join(alternatives, sql` or `)})`;
+  return [sql`(${sql.join(alternatives, sql` or `)})`];
 }
 
 function cast(s: SortKey, v: unknown): RawBuilder<unknown> {
   const type = s.column.field ? sqlTypeName(storageOf(s.column.field)) : s.column.storage;
-  return sql`${v}::${sql.raw(type)}`;
+  // Sent as text: postgres.js would turn a timestamptz parameter into a JS Date, dropping the
+  // microseconds the cursor carries.
+  return sql`${v}::text::${sql.raw(type)}`;
 }
 
 function equalTo(s: SortKey, v: unknown): RawBuilder<unknown> {
@@ -254,13 +335,18 @@ function equalTo(s: SortKey, v: unknown): RawBuilder<unknown> {
 }
 
 /** Rows after value `v` in this key's order; undefined when nothing sorts after (NULL is last). */
-function after(s: SortKey, v: unknown): RawBuilder<unknown> | undefined {
+function afterValue(s: SortKey, v: unknown, nullsFollow: boolean): RawBuilder<unknown> | undefined {
   const ref = sql.raw(q(s.column.name));
   if (v === null) return undefined;
-  return sql`(${ref} ${sql.raw(s.desc ? '<' : '>')} ${cast(s, v)} or ${ref} is null)`;
+  const beyond = sql`${ref} ${sql.raw(s.desc ? '<' : '>')} ${cast(s, v)}`;
+  return nullsFollow && mayBeNull(s.column) ? sql`(${beyond} or ${ref} is null)` : beyond;
 }
 
-function cursorValue(v: unknown): unknown {
+/** The cursor's value of sort key `i` from the page's last row (timestamps to the microsecond). */
+function cursorValue(row: Row, s: SortKey, i: number): unknown {
+  const exact = row[`__sort_${i}`];
+  if (typeof exact === 'string') return exact;
+  const v = row[s.column.name];
   if (v instanceof Date) return v.toISOString();
   return v ?? null;
 }

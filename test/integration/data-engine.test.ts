@@ -322,33 +322,6 @@ describe('data engine through the API', () => {
     );
   });
 
-  it('audits a create with the stored values exactly as the API returns them', async () => {
-    const { record } = await api.expect<any>(201, 'POST', records, {
-      name: '审计',
-      roles: ['equipment_head', 'president'],
-      tags: ['骨科'],
-      first_contact_at: '2026-03-01T09:30:15.250+08:00',
-      visit_date: '2026-03-02',
-      extra: { source: 'expo', nested: { empty: null } },
-    });
-    const history = await api.expect<any>(200, 'GET', `${records}/${record.id}/history`);
-    const expected = Object.fromEntries(
-      Object.entries(record).filter(
-        ([key, value]) =>
-          value !== null &&
-          !['id', 'version', 'created_at', 'created_by', 'updated_at', 'updated_by'].includes(key),
-      ),
-    );
-    expect(expected).toMatchObject({
-      first_contact_at: '2026-03-01T01:30:15.250Z',
-      visit_date: '2026-03-02',
-      role_count: 2,
-      code: expect.stringMatching(/^L-\d{5}$/),
-    });
-    expect(history.entries).toHaveLength(1);
-    expect(history.entries[0].after).toEqual(expected);
-  });
-
   it('keeps the audit log append-only even for direct SQL', async () => {
     await expect(
       sql`update platform.audit_log set source = 'rule'`.execute(target.database.db),
@@ -535,5 +508,74 @@ describe('data engine through the API', () => {
     const copy = await api.expect<any>(200, 'GET', '/api/spaces/copy/definition');
     expect(copy.definition.tables).toEqual(exported.definition.tables);
     await api.expect(400, 'POST', '/api/spaces/copy/definition/import', { definition: {} });
+  });
+
+  it('audits a create with the stored values exactly as the API returns them', async () => {
+    const { record } = await api.expect<any>(201, 'POST', records, {
+      name: '审计',
+      roles: ['equipment_head', 'president'],
+      tags: ['骨科'],
+      first_contact_at: '2026-03-01T09:30:15.250+08:00',
+      visit_date: '2026-03-02',
+      extra: { source: 'expo', nested: { empty: null } },
+    });
+    const history = await api.expect<any>(200, 'GET', `${records}/${record.id}/history`);
+    const expected = Object.fromEntries(
+      Object.entries(record).filter(
+        ([key, value]) =>
+          value !== null &&
+          !['id', 'version', 'created_at', 'created_by', 'updated_at', 'updated_by'].includes(key),
+      ),
+    );
+    expect(expected).toMatchObject({
+      first_contact_at: '2026-03-01T01:30:15.250Z',
+      visit_date: '2026-03-02',
+      role_count: 2,
+      code: expect.stringMatching(/^L-\d{5}$/),
+    });
+    expect(history.entries).toHaveLength(1);
+    expect(history.entries[0].after).toEqual(expected);
+  });
+
+  it('pages to the microsecond and sorts NULLs last through both halves of a nullable sort', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      const { record } = await api.expect<any>(201, 'POST', records, {
+        name: `分页${i}`,
+        ...(i % 3 === 0 ? {} : { visit_date: `2026-05-0${i}` }),
+      });
+      ids.push(record.id);
+    }
+    // Seven rows created within one millisecond, a microsecond apart.
+    await sql`update space_meddev.lead set created_at = '2026-06-01T00:00:00.000100Z'::timestamptz
+        + (right(name, 1)::int * interval '1 microsecond')
+      where name like '分页%'`.execute(target.database.db);
+    const filter = encodeURIComponent(
+      JSON.stringify({ field: 'name', op: 'starts_with', value: '分页' }),
+    );
+    const pages = async (sort: string) => {
+      const names: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: any = await api.expect(
+          200,
+          'GET',
+          `${records}?filter=${filter}&sort=${sort}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+        names.push(...page.records.map((r: any) => r.name));
+        cursor = page.nextCursor;
+        if (names.length > 20) break;
+      } while (cursor);
+      return names;
+    };
+    expect(await pages('created_at')).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => `分页${i}`));
+    const byDate = await pages('-visit_date');
+    expect(byDate.slice(0, 4)).toEqual(['分页5', '分页4', '分页2', '分页1']);
+    // The undated rows follow, in id order.
+    const undated = ['分页0', '分页3', '分页6'].sort((a, b) =>
+      ids[Number(a.slice(-1))]!.localeCompare(ids[Number(b.slice(-1))]!),
+    );
+    expect(byDate.slice(4)).toEqual(undated);
+    expect(await pages('visit_date')).toEqual(['分页1', '分页2', '分页4', '分页5', ...undated]);
   });
 });
