@@ -29,6 +29,7 @@ import { flowRoutes } from './routes/flow-routes';
 import { healthRoutes } from './routes/health-routes';
 import { notificationRoutes, type NotificationRouteDeps } from './routes/notification-routes';
 import { peopleRoutes } from './routes/people-routes';
+import { designerRoutes } from './routes/designer-routes';
 import { dryRunRoutes } from './routes/dry-run-routes';
 import { eventRoutes } from './routes/event-routes';
 import { importRoutes } from './routes/import-routes';
@@ -112,6 +113,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', intakeRoutes({ db: deps.database.db }));
   app.route('/', eventRoutes({ db: deps.database.db }));
   app.route('/', dryRunRoutes({ db: deps.database.db }));
+  app.route('/', designerRoutes({ db: deps.database.db }));
   app.route(
     '/',
     dashboardRoutes({
