@@ -248,6 +248,14 @@ describe('rep app on a phone', () => {
     await page.locator('[data-testid="rep-gate-missing"]').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(artifacts, '4-gate-refused.png'), fullPage: true });
 
+    // The same answer in English.
+    await page.click('[data-testid="toggle-locale"]');
+    expect(await missing.allTextContents()).toContain('Health-commission filing number missing');
+    expect(await page.locator('[data-testid="rep-move-stage"]').textContent()).toBe(
+      'Move to “Health-commission filing”',
+    );
+    await page.click('[data-testid="toggle-locale"]');
+
     // The rep attaches the evidence from the phone; then the move goes through.
     await page.click('[data-stage="ethics_filed"]');
     await page.setInputFiles('input[name="upload-ethics_filing"]', {
@@ -294,11 +302,15 @@ describe('rep app on a phone', () => {
 
     await page.selectOption('[data-testid="verdict-reason"]', 'contact_left');
     await page.fill('[data-testid="verdict-note"]', '王主任已调往省立医院');
+    await page.screenshot({
+      path: path.join(artifacts, '5-handover-reject-form.png'),
+      fullPage: true,
+    });
     await page.click('[data-testid="verdict-confirm-invalid"]');
     // The flow returns the lead to the market pool: it leaves the rep's scope.
     await page.locator('[data-testid="rep-record-gone"]').waitFor({ timeout: 20_000 });
     await page.screenshot({
-      path: path.join(artifacts, '5-handover-rejected.png'),
+      path: path.join(artifacts, '6-handover-rejected.png'),
       fullPage: true,
     });
     const { entries } = await api<{ entries: { kind: string; data: Record<string, unknown> }[] }>(
@@ -341,7 +353,7 @@ describe('rep app on a phone', () => {
     const sla = page.locator('.rep-record-head [data-testid="rep-sla"]');
     await expect.poll(() => sla.getAttribute('data-band'), { timeout: 10_000 }).toBe('red');
     expect(await sla.textContent()).toContain('已升级 L2');
-    await page.screenshot({ path: path.join(artifacts, '6-escalated.png'), fullPage: true });
+    await page.screenshot({ path: path.join(artifacts, '7-escalated.png'), fullPage: true });
     await page.close();
   });
 
@@ -358,7 +370,7 @@ describe('rep app on a phone', () => {
     const task = page.locator('[data-testid="rep-task"]');
     await task.waitFor({ timeout: 20_000 });
     expect(await task.textContent()).toContain('销售要求补充线索信息：钱主任');
-    await page.screenshot({ path: path.join(artifacts, '7-task.png'), fullPage: true });
+    await page.screenshot({ path: path.join(artifacts, '8-task.png'), fullPage: true });
 
     await task.locator('button').click();
     await expect.poll(() => task.textContent(), { timeout: 10_000 }).toContain('已完成');

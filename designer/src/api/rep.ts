@@ -141,6 +141,7 @@ export const repApi = {
       method: 'POST',
       body: JSON.stringify({ email, password }),
     }).then((b) => b.user),
+  logout: () => call<unknown>('/api/auth/logout', { method: 'POST' }).catch(() => undefined),
   members: (space: string) =>
     call<{ members: Member[] }>(`/api/spaces/${enc(space)}/members`).then((b) => b.members),
   definition: (space: string) =>

@@ -20,6 +20,7 @@ const text = {
   chooseSpace: { 'zh-CN': '选择事业部', en: 'Choose a business unit' },
   noSpaces: { 'zh-CN': '还没有数据空间', en: 'No spaces yet' },
   iAm: { 'zh-CN': '我是', en: 'I am' },
+  signOut: { 'zh-CN': '退出', en: 'Sign out' },
   pick: { 'zh-CN': '请选择您的账号', en: 'Pick your account' },
   loading: { 'zh-CN': '加载中…', en: 'Loading…' },
   unpublished: {
@@ -113,7 +114,17 @@ function SpaceApp({ space, rest }: { space: string; rest: readonly string[] }) {
     <section className="rep">
       <div className="rep-bar">
         {signedIn ? (
-          <strong data-testid="rep-me">{signedIn.displayName}</strong>
+          <span className="rep-who">
+            <strong data-testid="rep-me">{signedIn.displayName}</strong>
+            <button
+              type="button"
+              className="secondary"
+              data-testid="rep-sign-out"
+              onClick={() => void repApi.logout().then(() => setWhoami({ kind: 'signed-out' }))}
+            >
+              {tr(text.signOut)}
+            </button>
+          </span>
         ) : (
           <label className="rep-who">
             {tr(text.iAm)}
