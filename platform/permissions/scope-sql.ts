@@ -147,7 +147,7 @@ function operandSql(
       return o.value === null ? sql`null` : sql`${scalar(o.value)}::${sql.raw(type)}`;
     case 'user': {
       const v = user[o.key];
-      if (v === null || v === undefined || typeof v === 'object') return sql`null`;
+      if (!fitsType(v, type)) return sql`null`;
       return sql`${scalar(v as string | number | boolean)}::${sql.raw(type)}`;
     }
     case 'list':
@@ -173,6 +173,26 @@ function listSql(
   }
   void context;
   return sql`${toPgArray(items.filter((i) => i !== null && i !== undefined && typeof i !== 'object'))}::${sql.raw(elementType)}[]`;
+}
+
+const numeric = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Whether a user attribute can be cast to the column type it is compared with. An attribute that
+ * cannot (free text against a number, a name against an id) compares as NULL — matching nothing —
+ * instead of failing the query.
+ */
+function fitsType(v: unknown, type: string): boolean {
+  if (v === null || v === undefined || typeof v === 'object') return false;
+  const text = String(v);
+  if (type === 'uuid') return uuid.test(text);
+  if (['bigint', 'double precision'].includes(type) || type.startsWith('numeric')) {
+    return numeric.test(text);
+  }
+  if (type === 'boolean') return typeof v === 'boolean';
+  if (type === 'date' || type === 'timestamptz') return !Number.isNaN(Date.parse(text));
+  return true;
 }
 
 function scalar(v: string | number | boolean): string {

@@ -140,6 +140,37 @@ describe('row scopes', () => {
     expect(await names('both')).toEqual(sorted(['乙', '丙', '戊', '甲']));
   });
 
+  it('match nothing, and do not fail, when a user attribute does not fit the column', async () => {
+    await api.expect(200, 'PATCH', `/api/users/${ids.key_accounts}`, {
+      attributes: { quota: 'many' },
+    });
+    await api.expect(200, 'PUT', '/api/spaces/scopes/definition/draft', {
+      ...design,
+      roles: [
+        ...design.roles,
+        {
+          key: 'quota',
+          label: l('额度', 'Quota'),
+          tables: {
+            deal: { read: { cel: 'record.amount <= user.quota || record.owner == user.id' } },
+          },
+        },
+      ],
+    });
+    await api.expect(201, 'POST', '/api/spaces/scopes/definition/publish');
+    await api.expect(200, 'PUT', `/api/spaces/scopes/members/${ids.key_accounts}`, {
+      roles: ['quota'],
+    });
+    expect(await names('key_accounts')).toEqual([]);
+    await api.expect(200, 'PATCH', `/api/users/${ids.key_accounts}`, {
+      attributes: { quota: 100 },
+    });
+    expect(await names('key_accounts')).toEqual(sorted(['乙', '丁']));
+    await api.expect(200, 'PUT', `/api/spaces/scopes/members/${ids.key_accounts}`, {
+      roles: ['big_vip'],
+    });
+  });
+
   it('bind user values as parameters, so quotes in them stay data', async () => {
     await api.expect(200, 'PATCH', `/api/users/${ids.key_accounts}`, {
       attributes: { regions: ["江苏') or true or ('"] },
