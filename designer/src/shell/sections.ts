@@ -64,6 +64,12 @@ export const sections: readonly Section[] = [
     component: lazy(() => import('../flows/FlowsSection')),
   },
   {
+    key: 'dashboards',
+    label: { 'zh-CN': '看板', en: 'Dashboards' },
+    audience: 'manager',
+    component: lazy(() => import('../dashboards/DashboardsSection')),
+  },
+  {
     key: 'raw',
     label: { 'zh-CN': '源码模式', en: 'Raw JSON' },
     audience: 'admin',
