@@ -33,13 +33,15 @@ declare module 'hono' {
   }
 }
 
-/** Reachable without credentials: health, login, the API description, signed intake deliveries. */
+/** Reachable without credentials: health, login, the API description, signed intake deliveries and flow webhooks. */
 const publicRoutes: readonly { method: string; path: RegExp }[] = [
   { method: 'GET', path: /^\/api\/health$/ },
   { method: 'POST', path: /^\/api\/auth\/login$/ },
   { method: 'GET', path: /^\/api\/(openapi|definition-schema)\.json$/ },
   // Intake carries its own HMAC signature, checked by the intake service.
   { method: 'POST', path: /^\/api\/spaces\/[^/]+\/intake\/[^/]+$/ },
+  // So does a flow's webhook trigger, checked by the flow trigger service.
+  { method: 'POST', path: /^\/api\/spaces\/[^/]+\/flows\/[^/]+\/webhook$/ },
 ];
 
 /** Platform-wide management, refused to anyone but platform administrators. */

@@ -95,4 +95,45 @@ describe('flow validation at publish', () => {
     (flow.nodes[0] as { levels: { after: string }[] }).levels[0]!.after = '4 hours';
     expect(codes(app(flow))).toEqual([['/flows/0/nodes/0/levels/0/after', 'INVALID']]);
   });
+
+  it('checks triggers: the form, the schedule time zone and filter, record-less scheduled nodes', () => {
+    const form = {
+      key: 'entry',
+      label: l('Entry'),
+      table: 'lead',
+      sections: [{ key: 'main', label: l('Main'), items: [{ field: 'name' }] }],
+    };
+    const hold = [{ id: 'hold', type: 'wait' as const, duration: 'PT1H' }];
+    const flows: FlowDefinition[] = [
+      { ...goldenFourHours, key: 'by_form', trigger: { on: 'form.submitted', form: 'nope' } },
+      {
+        ...goldenFourHours,
+        key: 'tz',
+        trigger: {
+          on: 'schedule',
+          cron: '0 9 * * MON',
+          timeZone: 'Mars/Olympus',
+          filter: 'record.nme == 1',
+        },
+        nodes: hold,
+        edges: [],
+      },
+      {
+        ...goldenFourHours,
+        key: 'weekly',
+        trigger: { on: 'schedule', cron: '0 9 * * MON', timeZone: 'Asia/Shanghai' },
+      },
+      {
+        ...goldenFourHours,
+        key: 'ok',
+        trigger: { on: 'form.submitted', form: 'entry' },
+      },
+    ];
+    expect(codes({ ...app(...flows), forms: [form] })).toEqual([
+      ['/flows/0/trigger/form', 'UNKNOWN_FORM'],
+      ['/flows/1/trigger/timeZone', 'UNKNOWN_TIME_ZONE'],
+      ['/flows/1/trigger/filter', expect.any(String)],
+      ['/flows/2/nodes/0', 'NEEDS_RECORD'],
+    ]);
+  });
 });

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { ScheduleNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { FlowDefinition } from '../../runtime/flows/flow-schema';
+import { createApiToken } from '../../platform/auth/api-token-store';
 import { signDelivery } from '../../platform/intake/intake-signature';
 import { createLogger } from '../../platform/logger';
 import { createOutboxRelay, type OutboxRelay } from '../../platform/outbox/outbox-relay';
@@ -49,11 +50,17 @@ const baseFlows: FlowDefinition[] = [
     timeZone: 'Asia/Shanghai',
     filter: 'record.hot == true',
   }),
+  { ...hold('weekly', { on: 'schedule', cron: '0 9 * * MON', timeZone: 'Asia/Shanghai' }) },
   reassign,
 ];
 const definition = (flows: FlowDefinition[]) => ({
   formatVersion: 1,
   tables: [{ key: 'lead', label: l('Lead', '线索'), fields }],
+  roles: ['rep', 'closer'].map((key) => ({
+    key,
+    label: l(key, key),
+    tables: { lead: { read: 'all', update: 'own', fields: { read: '*', write: '*' } } },
+  })),
   forms: [
     {
       key: 'entry',
@@ -127,10 +134,11 @@ describe('flow triggers', () => {
     await api.expect(201, 'POST', `/api/spaces/${space}/definition/publish`);
   });
   afterAll(async () => {
-    await handle?.client.schedule
-      .getHandle(flowScheduleId(space, 'nightly'))
-      .delete()
-      .catch(() => {});
+    for (const flow of ['nightly', 'weekly'])
+      await handle?.client.schedule
+        .getHandle(flowScheduleId(space, flow))
+        .delete()
+        .catch(() => {});
     await relay?.stop();
     await handle?.connection.close();
     await temporal?.close();
@@ -176,6 +184,26 @@ describe('flow triggers', () => {
     const rows = await executions('by_hand', () => true);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ recordId: id, status: 'RUNNING', table: 'lead' });
+
+    // Who may start it is who may update the record: its owner, not another rep.
+    const tokenOf = async (userId: string) =>
+      (
+        await createApiToken(target.database.db, {
+          name: 'flow-start',
+          userId,
+          spaceId: null,
+          expiresAt: null,
+        })
+      ).token;
+    const other = await createLead({ name: '权限' });
+    const as = async (person: string) =>
+      api.post(
+        `/api/spaces/${space}/flows/by_hand/start`,
+        { recordId: other },
+        { authorization: `Bearer ${await tokenOf(people[person]!)}` },
+      );
+    expect((await as('closer')).status).toBe(403);
+    expect((await as('rep')).status).toBe(202);
 
     const wrong = await api.post(`/api/spaces/${space}/flows/by_webhook/start`, { recordId: id });
     expect(wrong.status).toBe(409);
@@ -291,6 +319,7 @@ describe('flow triggers', () => {
         const rows = await target.database.db
           .selectFrom('platform.flow_schedule_ticks' as never)
           .select(['started' as never])
+          .where('flow_key' as never, '=', 'nightly' as never)
           .execute();
         if (rows.length >= count || Date.now() > until)
           return rows.map((t: any) => t.started as number);
@@ -308,6 +337,14 @@ describe('flow triggers', () => {
     const rows = await executions('nightly', () => true);
     expect(rows.map((r) => r.recordId).sort()).toEqual([...hot].sort());
     expect(rows.map((r) => r.recordId)).not.toContain(cold);
+
+    // Without a filter, a firing starts the flow once, for no record.
+    await handle.client.schedule.getHandle(flowScheduleId(space, 'weekly')).trigger();
+    await executions('weekly', (found) => found.length >= 1);
+    await settle();
+    const once = await executions('weekly', () => true);
+    expect(once).toHaveLength(1);
+    expect(once[0]!.recordId).toMatch(/^tick-/);
 
     // Unpublishing the flow deletes its schedule.
     await api.expect(

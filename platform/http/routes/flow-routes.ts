@@ -17,7 +17,6 @@ import {
   startWebhookFlow,
 } from '../../flows/flow-triggers';
 import { rotateIntakeSecret } from '../../intake/intake-secrets';
-import { maxIntakeBytes, readRawBody } from '../../intake/raw-body';
 import type { Db } from '../../db/database';
 import { getPublished } from '../../definitions/definition-store';
 import { BatonError, NotFoundError } from '../../errors';
@@ -431,7 +430,8 @@ export function flowRoutes({ db, temporal, taskQueue }: FlowRouteDeps) {
       const { space, flow } = c.req.valid('param');
       const resolved = await resolveFlow(db, space, flow);
       const workflowId = await startWebhookFlow(db, resolved.flow, resolved.context, {
-        body: await readRawBody(c.req.raw, maxIntakeBytes),
+        // The signature covers the body's bytes; other middleware may have read it already.
+        body: new Uint8Array(await c.req.arrayBuffer()),
         header: (name) => c.req.header(name),
       });
       return c.json({ accepted: true as const, workflowId }, 202);
