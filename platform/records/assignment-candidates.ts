@@ -6,20 +6,23 @@ import type { Row, Tx } from './record-repository';
 import type { TableContext } from './table-context';
 
 /**
- * Every active member of the space as a candidate. With `lock`, the member rows are locked in id
- * order first, so concurrent assignments queue instead of racing past a capacity.
- * @example await loadAssignmentCandidates(tx, context, rule, { lock: true })
+ * Every active member of the space as a candidate, or only the members `only` names. With `lock`,
+ * the member rows are locked in id order first, so concurrent assignments to the same people queue
+ * instead of racing past a capacity.
+ * @example await loadAssignmentCandidates(tx, context, rule, { lock: true, only: ['u1', 'u2'] })
  */
 export async function loadAssignmentCandidates(
   tx: Tx,
   context: TableContext,
   rule: CompiledAssignmentRule,
-  options: { readonly lock: boolean },
+  options: { readonly lock: boolean; readonly only?: readonly string[] },
 ): Promise<AssignmentCandidate[]> {
+  if (options.only?.length === 0) return [];
   const members = await sql<Row>`
     select u.id, u.email, u.display_name, u.province, u.city, u.product_lines, u.attributes, u.away, u.on_shift, m.roles
     from platform.space_members m join platform.users u on u.id = m.user_id
     where m.space_id = ${context.space.id} and u.active
+      ${options.only ? sql`and u.id = any(${options.only}::uuid[])` : sql``}
     order by u.id ${options.lock ? sql`for update of u` : sql``}`.execute(tx);
   const ids = members.rows.map((m) => String(m.id));
   if (ids.length === 0) return [];

@@ -207,8 +207,21 @@ async function assign(
   record: RecordJson,
   now: Date,
 ): Promise<AssignmentDecision> {
-  const candidates = await loadAssignmentCandidates(tx, context, rule, { lock: true });
-  return chooseAssignee(rule, record, candidates, now);
+  // A first look without locks finds who could take the record at all, under any entry (region,
+  // product line, on shift); only those people are then locked, in one statement and in id order,
+  // and re-read. Leads for different regions are assigned in parallel; leads competing for the same
+  // reps queue and respect capacity.
+  const everyone = await loadAssignmentCandidates(tx, context, rule, { lock: false });
+  const contenders = new Set<string>();
+  for (const entry of rule.entries) {
+    const alone = chooseAssignee({ ...rule, entries: [entry] }, record, everyone, now);
+    for (const t of alone.trace) for (const id of t.eligible) contenders.add(id);
+  }
+  const locked = await loadAssignmentCandidates(tx, context, rule, {
+    lock: true,
+    only: [...contenders],
+  });
+  return chooseAssignee(rule, record, locked, now);
 }
 
 async function loadEvents(tx: Tx, context: TableContext, recordId: string): Promise<ScoreEvent[]> {
