@@ -19,6 +19,7 @@ import { listRecords, type ListQuery } from '../records/record-query';
 import type { RecordJson } from '../records/record-values';
 import { resolveTable, type TableContext } from '../records/table-context';
 import { getSpaceOrThrow, type Space } from '../spaces/space-repository';
+import type { RecordChangeHub } from './record-change-hub';
 import {
   computeMetric,
   countDrill,
@@ -187,4 +188,81 @@ export async function dashboardValues(
     }),
   );
   return { dashboard, computedAt: now.toISOString(), widgets };
+}
+
+/** A cached dashboard answer: exact as of `computedAt`, and no write to its tables since. */
+export interface DashboardCache {
+  /** The cached values when still valid, else computes, stores and answers them. */
+  values(db: Db, metrics: SpaceMetrics, key: string): Promise<DashboardValues>;
+}
+
+export interface DashboardCacheOptions {
+  /**
+   * Longest reuse (default 60 s): windows are relative to now, so an answer is recomputed at
+   * least this often even when nothing is written.
+   */
+  readonly maxAgeMs?: number;
+  readonly maxEntries?: number;
+}
+
+/**
+ * Keeps each dashboard's answer per viewer scope until a record or behaviour event of one of its
+ * tables changes (the NOTIFY of migration 0020, from any process) or `maxAgeMs` passes. An answer
+ * computed while a change arrived is not kept, so a cached answer never predates a write it missed.
+ * @example const cache = createDashboardCache(hub); await cache.values(db, metrics, 'ops')
+ */
+export function createDashboardCache(
+  hub: RecordChangeHub,
+  options: DashboardCacheOptions = {},
+): DashboardCache {
+  const maxAgeMs = options.maxAgeMs ?? 60_000;
+  const maxEntries = options.maxEntries ?? 1_000;
+  const entries = new Map<string, { at: number; tables: string[]; values: DashboardValues }>();
+  const generations = new Map<string, number>();
+  const listening = new Map<string, Promise<unknown>>();
+
+  const topic = (spaceId: string, table: string) => `${spaceId}:${table}`;
+  const listen = (spaceId: string, table: string) => {
+    const key = topic(spaceId, table);
+    let subscribed = listening.get(key);
+    if (!subscribed) {
+      subscribed = hub.subscribe(spaceId, [table], () => {
+        generations.set(key, (generations.get(key) ?? 0) + 1);
+        for (const [entryKey, entry] of entries) {
+          if (entryKey.startsWith(`${spaceId}|`) && entry.tables.includes(table)) {
+            entries.delete(entryKey);
+          }
+        }
+      });
+      listening.set(key, subscribed);
+    }
+    return subscribed;
+  };
+
+  return {
+    async values(db, metrics, key) {
+      const dashboard = dashboardOrThrow(metrics.definition, key);
+      const tables = dashboardTables(metrics.definition, dashboard);
+      const spaceId = metrics.space.id;
+      const access = metrics.access;
+      const viewer = access.bypass
+        ? `all:${access.viewAs ?? ''}`
+        : `${access.userId ?? ''}:${access.roles.join(',')}:${access.viewAs ?? ''}`;
+      const entryKey = `${spaceId}|${key}|${viewer}|${JSON.stringify(dashboard)}`;
+      const cached = entries.get(entryKey);
+      if (cached && Date.now() - cached.at < maxAgeMs) return cached.values;
+      await Promise.all(tables.map((t) => listen(spaceId, t)));
+      const before = tables.map((t) => generations.get(topic(spaceId, t)) ?? 0);
+      const at = Date.now();
+      const values = await dashboardValues(db, metrics, key, new Date(at));
+      const unchanged = tables.every(
+        (t, i) => (generations.get(topic(spaceId, t)) ?? 0) === before[i],
+      );
+      if (unchanged) {
+        if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
+        entries.set(entryKey, { at, tables, values });
+      }
+      return values;
+    },
+  };
 }

@@ -3,7 +3,7 @@
 // the records behind a number and only those the viewer may read, the sandbox, LAI recompute and
 // the live SSE stream.
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   firstResponseMedianHours,
   healthScore,
@@ -583,4 +583,23 @@ describe('metrics and dashboards', () => {
     expect(provinces(second)).toBe(6);
     await reader.cancel();
   }, 30_000);
+
+  it('reuses a dashboard answer until a record of its tables changes', async () => {
+    const count = (v: any) => v.widgets.find((w: any) => w.key === 'by_province').result.value;
+    const first = await get('/api/spaces/dash/dashboards/ops');
+    const again = await get('/api/spaces/dash/dashboards/ops');
+    expect(again.computedAt).toBe(first.computedAt);
+    await api.expect(201, 'POST', '/api/spaces/dash/tables/lead/records', {
+      name: 'l7',
+      province: '上海',
+    });
+    await vi.waitFor(
+      async () => {
+        const fresh = await get('/api/spaces/dash/dashboards/ops');
+        expect(fresh.computedAt).not.toBe(first.computedAt);
+        expect(count(fresh)).toBe(count(first) + 1);
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+  });
 });

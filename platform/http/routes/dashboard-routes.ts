@@ -10,7 +10,9 @@
 //             | { kind:'ratio', numerator: CEL }          (share of filtered records, 0..1)
 //             | { kind:'builtin', formula: 'lai'|'health_score'|'channel_effectiveness'|
 //                 'first_response_median'|'stage_dwell'|'action_fullness'|'collaboration_density'|
-//                 'contribution_share', params?: {...} }
+//                 'contribution_share'|'response_within', params?: {...} }
+//               (params: runtime/metrics/metric-schema.ts formulaParamsSchema; `lai` with
+//                params.snapshot reads the daily snapshots: groupBy [] | ['owner'] | ['day'] (trend))
 //     groupBy entries: a field key, a system column (owner, stage, created_at), or `field:week` /
 //     `field:day` / `field:month` for a time bucket. `region` etc. are just field keys.
 //     time.window: ISO 8601 duration ('P30D', 'PT72H') back from now, on time.field (default created_at).
@@ -63,9 +65,9 @@ import type { Database } from '../../db/database';
 import { BatonError } from '../../errors';
 import type { Logger } from '../../logger';
 import {
+  createDashboardCache,
   dashboardOrThrow,
   dashboardTables,
-  dashboardValues,
   drillDown,
   metricValues,
   openSpaceMetrics,
@@ -91,6 +93,8 @@ export interface DashboardRouteDeps {
   /** Pushes at most this often per stream (ms); default 1,000. */
   readonly throttleMs?: number;
   readonly heartbeatMs?: number;
+  /** Longest reuse of a cached dashboard answer (ms); default 60,000. */
+  readonly cacheMaxAgeMs?: number;
   /** Report schedules on Temporal; the report routes answer 503 without it. */
   readonly reports?: () => ReportScheduler | undefined;
 }
@@ -398,6 +402,7 @@ export function dashboardRoutes(deps: DashboardRouteDeps) {
   const changes = deps.changes ?? createRecordChangeHub(deps.database, deps.logger);
   const throttleMs = deps.throttleMs ?? 1_000;
   const heartbeatMs = deps.heartbeatMs ?? 15_000;
+  const cache = createDashboardCache(changes, { maxAgeMs: deps.cacheMaxAgeMs });
   const open = (c: Context, space: string) =>
     openSpaceMetrics(db, space, {
       actor: requestActor(c),
@@ -447,7 +452,7 @@ export function dashboardRoutes(deps: DashboardRouteDeps) {
     .openapi(routes.dashboard, async (c) => {
       const { space, dashboard } = c.req.valid('param');
       const metrics = await open(c, space);
-      return c.json(await dashboardValues(db, metrics, dashboard), 200);
+      return c.json(await cache.values(db, metrics, dashboard), 200);
     })
     .openapi(routes.widgetRecords, async (c) => {
       const { space, dashboard, widget } = c.req.valid('param');
@@ -502,7 +507,7 @@ export function dashboardRoutes(deps: DashboardRouteDeps) {
               if (dirty && Date.now() >= lastPush + throttleMs) {
                 dirty = false;
                 lastPush = Date.now();
-                const values = await dashboardValues(db, metrics, dashboard);
+                const values = await cache.values(db, metrics, dashboard);
                 await stream.writeSSE({ event: 'values', data: JSON.stringify(values) });
               } else if (!dirty) {
                 await stream.write(': ping\n\n');
