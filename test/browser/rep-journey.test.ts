@@ -127,6 +127,9 @@ describe('rep app on a phone', () => {
     const card = page.locator(`[data-testid="rep-lead"][data-id="${lead.id}"]`);
     await card.waitFor({ timeout: 20_000 });
     await expect.poll(() => card.getAttribute('class')).toContain('band-green');
+    expect(await card.locator('[data-testid="rep-lead-handover"]').textContent()).toBe(
+      '待确认移交',
+    );
     expect(await card.locator('[data-testid="rep-countdown"]').textContent()).toMatch(/^\d+:\d\d$/);
     await page.screenshot({ path: path.join(artifacts, '1-my-leads.png'), fullPage: true });
 

@@ -7,7 +7,7 @@ import { useTr } from '../shell/locale-context';
 import { routeHref } from '../shell/router';
 import { displayValue } from './FieldValue';
 import { useRepSessionOrThrow } from './rep-context';
-import { byUrgency, slaOf } from './sla';
+import { byUrgency, pendingHandover, slaOf } from './sla';
 import { SlaBadge } from './SlaBadge';
 import { useNow } from './useNow';
 
@@ -16,6 +16,7 @@ const text = {
   none: { 'zh-CN': '暂无分配给您的记录', en: 'Nothing is assigned to you' },
   loading: { 'zh-CN': '加载中…', en: 'Loading…' },
   noStage: { 'zh-CN': '未进入阶段', en: 'No stage yet' },
+  handover: { 'zh-CN': '待确认移交', en: 'Handover to judge' },
 };
 
 /** The table reps work in: the named one, else the first with stages, else the first. */
@@ -65,7 +66,11 @@ export function MyLeads({ table: tableKey }: { readonly table?: string }) {
   const sorted = useMemo(
     () =>
       (rows ?? [])
-        .map((row) => ({ ...row, sla: slaOf(row.timeline, now) }))
+        .map((row) => ({
+          ...row,
+          sla: slaOf(row.timeline, now),
+          handover: pendingHandover(row.timeline) !== null,
+        }))
         .sort((a, b) => byUrgency(a.sla, b.sla)),
     [rows, now],
   );
@@ -84,7 +89,7 @@ export function MyLeads({ table: tableKey }: { readonly table?: string }) {
       {rows === null && !error && <p className="muted">{tr(text.loading)}</p>}
       {rows?.length === 0 && <p className="muted">{tr(text.none)}</p>}
       <ul className="rep-list">
-        {sorted.map(({ record, sla }) => {
+        {sorted.map(({ record, sla, handover }) => {
           const stage = table.stages?.find((s) => s.key === record.stage);
           return (
             <li key={String(record.id)}>
@@ -108,6 +113,11 @@ export function MyLeads({ table: tableKey }: { readonly table?: string }) {
                   </span>
                   <span className="rep-stage-chip">
                     {stage ? localize(stage.label, locale) : tr(text.noStage)}
+                    {handover && (
+                      <em className="rep-chip-alert" data-testid="rep-lead-handover">
+                        {tr(text.handover)}
+                      </em>
+                    )}
                   </span>
                 </div>
                 <SlaBadge sla={sla} />
