@@ -110,6 +110,10 @@ export const reservedIdentifiers: ReadonlySet<string> = new Set([
   'where',
   'window',
   'with',
+  // Names every JavaScript object inherits: a field called so would read `Object` from a plain
+  // object used as a map of values.
+  'constructor',
+  'prototype',
   // Baton system columns and schemas.
   'id',
   'created_at',

@@ -17,6 +17,7 @@ import type { HealthSources } from '../health/health-check';
 import type { Logger } from '../logger';
 import { BatonError } from '../errors';
 import { createErrorHandler, notFound } from './error-handler';
+import { jsonGuard } from './json-guard';
 import { fileReadCheck } from '../permissions/file-access';
 import { adminRoutes } from './routes/admin-routes';
 import { authRoutes } from './routes/auth-routes';
@@ -79,6 +80,7 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', intakeRateLimit(auth.intakeLimit));
   // Every API route below needs a caller, except the public ones the middleware lists.
   app.use('/api/*', authenticate(deps.database.db, auth));
+  app.use('/api/*', jsonGuard());
 
   app.route('/', healthRoutes({ db: deps.database.db, ...deps.health }));
   app.route('/', authRoutes({ db: deps.database.db, options: auth }));

@@ -1,5 +1,6 @@
 // Turns a delivery's raw body into the `payload` map the source's mappings read.
 import { PayloadInvalidError } from './intake-errors';
+import { findProblem } from '../../runtime/json-problems';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -21,6 +22,8 @@ export function parsePayload(
   if (/^application\/x-www-form-urlencoded\b/i.test(contentType ?? '')) {
     const payload: Record<string, unknown> = {};
     for (const [key, value] of new URLSearchParams(text)) {
+      if (key === '__proto__')
+        throw new PayloadInvalidError('the field name "__proto__" is not accepted');
       const previous = payload[key];
       if (previous === undefined) payload[key] = value;
       else
@@ -28,6 +31,8 @@ export function parsePayload(
           ? [...(previous as string[]), value]
           : [previous, value];
     }
+    const problem = findProblem(payload);
+    if (problem) throw new PayloadInvalidError(problem.message);
     return payload;
   }
   if (text.trim() === '') throw new PayloadInvalidError('the body is empty; send a JSON object');

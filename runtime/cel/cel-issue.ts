@@ -88,8 +88,12 @@ export function issueFromError(error: unknown, source: string): CelIssue {
     const start = error.range?.start ?? 0;
     const end = Math.max(error.node?.end ?? 0, error.range?.end ?? start);
     let message = friendlyMessage(error.summary);
-    if (error instanceof ParseError)
-      return celIssue(syntaxCode(error), message, source, start, end);
+    if (error instanceof ParseError) {
+      const code = syntaxCode(error);
+      // cel-js says "Exceeded maxDepth (32)": name the limit in words a designer understands.
+      if (code === 'CEL_TOO_COMPLEX') message = `the expression is too complex: ${message}`;
+      return celIssue(code, message, source, start, end);
+    }
     if (error instanceof CelTypeError) return celIssue('CEL_TYPE', message, source, start, end);
     if (/\bnull\b/.test(message)) message += nullHint;
     return celIssue('CEL_EVALUATION', message, source, start, end);

@@ -1,6 +1,7 @@
 // Serves the real app (API + built designer) on a free loopback port, with relay and worker.
 import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
+import type { Db } from '../../platform/db/database';
 import { createTestApp } from './test-app';
 import { seedTestUser, type TestCaller } from './test-auth';
 import { createLogger } from '../../platform/logger';
@@ -13,6 +14,8 @@ export const designerDist = path.resolve(import.meta.dirname, '../../designer/di
 
 export interface TestServer {
   readonly url: string;
+  /** The server's database, for counting what a request wrote. */
+  readonly db: Db;
   /** A platform admin with a password (sign in through the designer) and a bearer token. */
   readonly admin: TestCaller;
   /** `fetch` against the server as the admin (bearer token) unless the call sets Authorization. */
@@ -51,6 +54,7 @@ export async function startTestServer(): Promise<TestServer> {
   const admin = await seedTestUser(target.database.db, { email: 'admin@baton.test' });
   return {
     url,
+    db: target.database.db,
     admin,
     fetch: (path, init = {}) =>
       fetch(url + path, {
