@@ -95,6 +95,8 @@ function toMap(value: unknown, element: string, path: string): Record<string, un
     return fail(path, 'an object', value);
   }
   const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  // dyn values pass through unchanged: copy them without building a path per entry.
+  if (element === 'dyn') return Object.assign(out, value);
   for (const [k, v] of Object.entries(value))
     out[k] = jsonToCel(v, element as CelType, `${path}.${k}`);
   return out;

@@ -128,10 +128,18 @@ export function compileCel(
   }
   const variables = Object.entries(scope.variables ?? {});
 
+  // Rules evaluate many expressions at one instant: `now` is converted once per distinct input.
+  let lastNow: unknown;
+  let lastNowCel: Date | undefined;
+
   function activationOf(input: CelInput): Record<string, unknown> {
     const activation = Object.create(null) as Record<string, unknown>;
     activation.record = new RecordClass(input.record ?? {}, 'record');
-    activation.now = toTimestamp(input.now, 'now');
+    if (lastNowCel === undefined || input.now !== lastNow) {
+      lastNowCel = toTimestamp(input.now, 'now');
+      lastNow = input.now;
+    }
+    activation.now = lastNowCel;
     if (scope.old && input.old) activation.old = new RecordClass(input.old, 'old');
     if (scope.user && input.user) activation.user = input.user;
     for (const [name, type] of variables) {
