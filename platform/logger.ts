@@ -1,4 +1,5 @@
-// Structured JSON logs, one object per line; secrets are never passed in.
+// Structured JSON logs, one object per line; secrets are never passed in, and values under keys
+// that name one (authorization, cookie, password, secret, token…) are redacted should one slip in.
 import type { LogLevelName } from './config';
 
 export interface Logger {
@@ -23,7 +24,7 @@ export function createLogger(
   const log = (at: LogLevelName, msg: string, fields?: Record<string, unknown>) => {
     if (rank[at] < rank[level]) return;
     const entry = { time: new Date().toISOString(), level: at, msg, ...base, ...fields };
-    sink(JSON.stringify(entry, errorReplacer));
+    sink(JSON.stringify(entry, replacer));
   };
   return {
     debug: (msg, fields) => log('debug', msg, fields),
@@ -34,7 +35,14 @@ export function createLogger(
   };
 }
 
-function errorReplacer(_key: string, value: unknown): unknown {
+/** Keys whose values are never written: credentials, cookies, secrets, tokens, passwords. */
+export const secretKey =
+  /^(authorization|proxy-authorization|cookie|set-cookie|x-csrf-token)$|password|passwd|secret|token|api[-_]?key|credential|private[-_]?key|signature/i;
+
+function replacer(key: string, value: unknown): unknown {
+  if (key !== '' && secretKey.test(key) && value !== null && value !== undefined) {
+    return '[redacted]';
+  }
   if (value instanceof Error)
     return { name: value.name, message: value.message, stack: value.stack };
   return value;
