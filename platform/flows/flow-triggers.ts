@@ -7,7 +7,8 @@ import type { Db } from '../db/database';
 import { BatonError, NotFoundError } from '../errors';
 import { verifyDelivery } from '../intake/intake-signature';
 import { validIntakeSecrets } from '../intake/intake-secrets';
-import { IntakeSignatureError } from '../intake/intake-errors';
+import { IntakeSignatureError, SignatureReplayedError } from '../intake/intake-errors';
+import { jsonParam } from '../records/record-repository';
 import { assertRecordAction } from '../permissions/record-guard';
 import { requestTableAccess } from '../permissions/request-access';
 import { enqueueFlowStart } from '../records/record-flows';
@@ -92,14 +93,15 @@ export async function startManualFlow(
 
 /**
  * A signed webhook starts a flow on the record its JSON body names (`{"recordId": "…"}`): HMAC-SHA256
- * over `${timestamp}.${body}` with the flow's secret, within five minutes.
+ * over `${timestamp}.${body}` with the flow's secret, within five minutes. Each delivery (its
+ * signature, or its Idempotency-Key) starts the flow at most once; repeats answer `replay: true`.
  */
 export async function startWebhookFlow(
   db: Db,
   flow: FlowDefinition,
   context: TableContext,
   delivery: { body: Uint8Array; header: (name: string) => string | undefined },
-): Promise<string> {
+): Promise<{ workflowId: string; replay: boolean }> {
   assertTrigger(flow, 'webhook');
   const now = new Date();
   const check = (secrets: readonly string[]) =>
@@ -142,5 +144,29 @@ export async function startWebhookFlow(
       '/recordId must be a record id (uuid) / recordId 必须是记录 ID',
     );
   }
-  return enqueueStart(db, context, flow, recordId, 'flow.webhook');
+  // A signature names one delivery: the first claims it (with the Idempotency-Key, when sent) in
+  // the transaction that writes the start; a repeat — a sender's retry, or a captured request sent
+  // again — starts nothing, even after the execution has finished.
+  const signature = delivery.header(flowWebhookSignatureHeader)!.trim().toLowerCase();
+  const key = delivery.header('idempotency-key')?.trim() || `sig:${signature}`;
+  const workflowId = flowWorkflowId(context.space.key, flow.key, recordId);
+  const claim = { space_id: context.space.id, source: name, idempotency_key: key };
+  const replay = await db.transaction().execute(async (tx) => {
+    const claimed = await tx
+      .insertInto('platform.intake_deliveries')
+      .values({ ...claim, status: 202, response: jsonParam({ workflowId }), signature })
+      .onConflict((oc) => oc.columns(['space_id', 'source', 'idempotency_key']).doNothing())
+      .returning('status')
+      .executeTakeFirst()
+      .catch((error: unknown) => {
+        const e = error as { code?: unknown };
+        if (e?.code === '23505') throw new SignatureReplayedError();
+        throw error;
+      });
+    if (!claimed) return true;
+    const record = await getRecordOrThrow(tx, context, recordId);
+    await enqueueFlowStart(tx, context, flow.key, record, 'flow.webhook');
+    return false;
+  });
+  return { workflowId, replay };
 }

@@ -238,8 +238,22 @@ describe('flow triggers', () => {
     expect((await send(signDelivery(secret, body, old), old)).status).toBe(401);
     const ok = await send(signDelivery(secret, body, timestamp));
     expect(ok.status).toBe(202);
-    // The same delivery again (a sender's retry) starts nothing more.
-    expect((await send(signDelivery(secret, body, timestamp))).status).toBe(202);
+    expect(ok.headers.get('idempotent-replay')).toBeNull();
+    // The same delivery again (a sender's retry) starts nothing more: the claim outlives the run.
+    const again = await send(signDelivery(secret, body, timestamp));
+    expect(again.status).toBe(202);
+    expect(again.headers.get('idempotent-replay')).toBe('true');
+    const replayed = await app.request(`/api/spaces/${space}/flows/by_webhook/webhook`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-baton-timestamp': timestamp,
+        'x-baton-signature': signDelivery(secret, body, timestamp),
+        'idempotency-key': 'another-delivery',
+      },
+      body,
+    });
+    expect(replayed.status).toBe(409);
     await executions('by_webhook', (rows) => rows.length >= 1);
     await settle();
     const rows = await executions('by_webhook', () => true);

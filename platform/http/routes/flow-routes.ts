@@ -429,11 +429,12 @@ export function flowRoutes({ db, temporal, taskQueue }: FlowRouteDeps) {
     .openapi(routes.webhook, async (c) => {
       const { space, flow } = c.req.valid('param');
       const resolved = await resolveFlow(db, space, flow);
-      const workflowId = await startWebhookFlow(db, resolved.flow, resolved.context, {
+      const { workflowId, replay } = await startWebhookFlow(db, resolved.flow, resolved.context, {
         // The signature covers the body's bytes; other middleware may have read it already.
         body: new Uint8Array(await c.req.arrayBuffer()),
         header: (name) => c.req.header(name),
       });
+      if (replay) c.header('Idempotent-Replay', 'true');
       return c.json({ accepted: true as const, workflowId }, 202);
     })
     .openapi(routes.webhookSecret, async (c) => {
