@@ -8,6 +8,7 @@ import type { FieldDefinition } from '../definition/field-schema';
 import { compileForm } from './compile-form';
 import type { FormDefinition } from './form-schema';
 import { formVisibility } from './form-visibility';
+import { checkFormValues } from './check-form-values';
 
 const fields: FieldDefinition[] = [
   textField('name', { required: true }),
@@ -125,5 +126,29 @@ describe('forms', () => {
   it('refuses a form on a missing table', () => {
     const result = validateDefinition(withForm({ ...form, table: 'nope' }));
     expect(result.ok ? [] : result.issues.map((i) => i.pointer)).toEqual(['/forms/0/table']);
+  });
+
+  it('checks values without eval exactly where ajv does', () => {
+    const compiled = compileForm(withForm(form), form);
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    addFormats.default(ajv);
+    const validate = ajv.compile(compiled.schema);
+    const samples: Record<string, unknown>[] = [
+      { name: 'A', channel: 'web', roles: ['dean'] },
+      { name: 'A', roles: [] },
+      { name: 'A', channel: 'fax', roles: ['dean'] },
+      { name: 'A', channel: 'web', roles: ['dean', 'dean'] },
+      { name: 'x'.repeat(1001), channel: 'expo', roles: ['dean'] },
+      { channel: 'web', roles: ['dean'], note: 3 },
+    ];
+    for (const sample of samples) {
+      expect(checkFormValues(compiled.schema, sample).length === 0).toBe(validate(sample));
+    }
+    const problems = checkFormValues(compiled.schema, { name: 'A', roles: [] });
+    expect(problems.map((p) => `${p.pointer} ${p.keyword}`)).toEqual([
+      '/channel required',
+      '/roles minItems',
+    ]);
+    expect(problems[0]!.message['zh-CN']).toBe('必填');
   });
 });

@@ -99,6 +99,14 @@ export function PublishDialog({
                 en: `Version ${phase.plan.fromVersion} → ${phase.plan.version}, ${phase.plan.steps.length} migration step(s):`,
               })}
             </p>
+            {phase.plan.steps.length === 0 && (
+              <p data-testid="no-migration">
+                {tr({
+                  'zh-CN': '数据库结构无需变更（只更新表单、规则或流程）',
+                  en: 'No database change (forms, rules or flows only)',
+                })}
+              </p>
+            )}
             <ol className="plan" data-testid="migration-plan">
               {phase.plan.steps.map((s, i) => (
                 <li key={i}>

@@ -1,9 +1,9 @@
-// Live preview of a form rendered by @rjsf/core from the compiled JSON Schema and uiSchema, laid out
+// Live preview of a form rendered by @rjsf/core from the compiled JSON Schema and uiSchema (checked
+// without eval, see formValidator.ts), laid out
 // in its sections and columns with CEL visibility; "test submit" posts to the records API and shows
 // the server's per-field errors.
 import Form from '@rjsf/core';
 import type { ErrorSchema, ObjectFieldTemplateProps, RJSFSchema } from '@rjsf/utils';
-import validator from '@rjsf/validator-ajv8';
 import { useMemo, useState } from 'react';
 import type { AppDefinition } from '../../../runtime/definition/definition-schema';
 import { compileForm, type CompiledSection } from '../../../runtime/forms/compile-form';
@@ -11,6 +11,7 @@ import type { FormDefinition } from '../../../runtime/forms/form-schema';
 import { formVisibility } from '../../../runtime/forms/form-visibility';
 import { AdminApiError, recordApi } from '../api/admin';
 import { useTr } from '../shell/locale-context';
+import { createFormValidator } from './formValidator';
 
 interface LayoutContext {
   readonly sections: readonly CompiledSection[];
@@ -69,6 +70,7 @@ export function FormPreview({
   const [serverErrors, setServerErrors] = useState<ErrorSchema | undefined>();
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
   const table = definition.tables.find((t) => t.key === form.table);
+  const validator = useMemo(() => createFormValidator(locale), [locale]);
   const compiled = useMemo(() => {
     try {
       return table ? compileForm(definition, form, locale) : null;

@@ -9,7 +9,7 @@ export const paletteMime = 'application/x-baton-field-type';
 export function FieldPalette({ onAdd }: { readonly onAdd: (type: FieldType) => void }) {
   const { tr } = useTr();
   return (
-    <div className="panel" data-testid="field-palette">
+    <div className="panel palette" data-testid="field-palette">
       <h3>{tr({ 'zh-CN': '字段类型', en: 'Field types' })}</h3>
       {fieldTypes.map((type) => (
         <button

@@ -1,0 +1,223 @@
+// The admin's journey in zh-CN against a real server, PostgreSQL and Temporal: build a table with
+// three fields by dragging from the palette (reordering one), see a validation problem pointed at
+// its field, publish with the server's migration plan, lay out a form in two columns, test-submit
+// it from the live preview, and publish again; the records API then accepts a record.
+// Screenshots go to test-artifacts/admin-journey (gitignored).
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from '../support/test-browser';
+import { designerDist, startTestServer } from '../support/test-server';
+
+const artifacts = path.resolve(import.meta.dirname, '../../test-artifacts/admin-journey');
+
+describe('admin designer journey', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let context: BrowserContext;
+  let page: Page;
+
+  const api = async <T = any>(method: string, route: string, body?: unknown): Promise<T> => {
+    const response = await server.fetch(route, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = (await response.json()) as T;
+    if (!response.ok)
+      throw new Error(`${method} ${route} → ${response.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  const shot = (name: string) =>
+    page.screenshot({ path: path.join(artifacts, name), fullPage: true });
+
+  beforeAll(async () => {
+    if (!existsSync(path.join(designerDist, 'index.html'))) {
+      throw new Error('designer/dist is missing: run `npm run build` first (npm test does)');
+    }
+    await mkdir(artifacts, { recursive: true });
+    server = await startTestServer();
+    browser = await launchBrowser();
+    context = browser.context;
+    await api('POST', '/api/spaces', { key: 'acme', name: { 'zh-CN': '华东事业部', en: 'East' } });
+    for (let tries = 0; ; tries += 1) {
+      const { space } = await api<{ space: { status: string } }>('GET', '/api/spaces/acme');
+      if (space.status === 'active') break;
+      if (tries > 100) throw new Error('space acme never became active');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    page = await context.newPage();
+    await page.setViewportSize({ width: 1440, height: 1000 });
+    await page.goto(`${server.url}/#/tables`);
+    const signIn = page.locator('[data-testid="sign-in"]');
+    await signIn.or(page.locator('[data-testid="space-list"]')).first().waitFor();
+    if (await signIn.isVisible()) {
+      await signIn.locator('input[name="email"]').fill(server.admin.email);
+      await signIn.locator('input[name="password"]').fill(server.admin.password);
+      await signIn.locator('button[type="submit"]').click();
+    }
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('builds a table by dragging fields, shows a problem on its field, and publishes the migration plan', async () => {
+    await page.goto(`${server.url}/#/tables`);
+    await page.click('[data-testid="space-acme"]');
+    await page.locator('[data-testid="table-designer"]').waitFor();
+    expect(await page.locator('h2').first().textContent()).toContain('数据表设计');
+
+    await page.fill('[data-testid="new-table-key"]', 'lead');
+    await page.fill('[data-testid="new-table-label-zh"]', '线索');
+    await page.fill('[data-testid="new-table-label-en"]', 'Lead');
+    await page.click('[data-testid="add-table"]');
+    await page.locator('[data-testid="field-list"]').waitFor();
+
+    const addField = async (type: string, key: string, zh: string, en: string) => {
+      await page.dragAndDrop(`[data-testid="palette-${type}"]`, '[data-testid="field-list"]');
+      await page
+        .locator(`[data-testid="field-${type}_1"]`)
+        .waitFor({ timeout: 5_000 })
+        .catch(async (e: unknown) => {
+          await shot(`debug-${type}.png`);
+          throw e;
+        });
+      await page.fill('[data-testid="prop-key"]', key);
+      await page.fill('[data-testid="prop-label-zh"]', zh);
+      await page.fill('[data-testid="prop-label-en"]', en);
+    };
+    await addField('text', 'name', '姓名', 'Name');
+    await page.check('[data-testid="prop-required"]');
+    await addField('phone', 'phone', '手机号', 'Phone');
+    await addField('select', 'channel', '渠道', 'Channel');
+    await page.fill('[data-testid="option-0-value"]', 'expo');
+    await page.fill('[data-testid="option-0-label-zh"]', '展会');
+    await page.fill('[data-testid="option-0-label-en"]', 'Expo');
+    await page.click('[data-testid="add-option"]');
+    await page.fill('[data-testid="option-1-value"]', 'web');
+    await page.fill('[data-testid="option-1-label-zh"]', '官网');
+    await page.fill('[data-testid="option-1-label-en"]', 'Website');
+
+    // Reorder: drop the phone field onto the name field, so it goes first.
+    await page.dragAndDrop('[data-testid="field-phone"]', '[data-testid="field-name"]');
+    const order = await page
+      .locator('[data-testid="field-list"] li code')
+      .evaluateAll((els) => els.map((e) => e.textContent));
+    expect(order).toEqual(['phone', 'name', 'channel']);
+
+    // A broken pattern: publishing lists it, and choosing it highlights the field.
+    await page.click('[data-testid="field-name"]');
+    await page.fill('[data-testid="prop-pattern"]', '([a-z');
+    await page.click('[data-testid="open-publish"]');
+    const dialog = page.locator('[data-testid="publish-dialog"]');
+    await dialog.locator('[data-testid="issues"]').waitFor();
+    expect(await dialog.textContent()).toContain('/tables/0/fields/1/pattern');
+    expect(await dialog.textContent()).toContain('正则表达式无效');
+    await shot('1-table-issue.png');
+    await dialog.locator('[data-testid="issues"] button').first().click();
+    expect(await page.getAttribute('[data-testid="field-name"]', 'class')).toContain('has-issue');
+    await page.fill('[data-testid="prop-pattern"]', '');
+
+    await page.click('[data-testid="open-publish"]');
+    const plan = page.locator('[data-testid="migration-plan"]');
+    await plan.waitFor();
+    const planText = (await plan.textContent()) ?? '';
+    expect(planText).toContain('新建数据表');
+    expect(planText).toMatch(/CREATE TABLE/i);
+    expect(planText).toContain('"phone"');
+    await shot('2-migration-plan.png');
+    await page.click('[data-testid="confirm-publish"]');
+    await page.locator('[data-testid="published"]').waitFor({ timeout: 20_000 });
+    expect(await page.textContent('[data-testid="published"]')).toContain('已发布版本 1');
+    await page.click('[data-testid="close-dialog"]');
+
+    const published = await api<{ version: number; definition: any }>(
+      'GET',
+      '/api/spaces/acme/definition',
+    );
+    expect(published.version).toBe(1);
+    expect(published.definition.tables[0].fields.map((f: { key: string }) => f.key)).toEqual([
+      'phone',
+      'name',
+      'channel',
+    ]);
+  });
+
+  it('lays out a form in two columns, previews it live, test-submits it and publishes it', async () => {
+    await page.goto(`${server.url}/#/forms/acme`);
+    await page.locator('[data-testid="form-designer"]').waitFor();
+    await page.fill('[data-testid="new-form-key"]', 'entry');
+    await page.fill('[data-testid="new-form-label-zh"]', '新线索登记');
+    await page.fill('[data-testid="new-form-label-en"]', 'New lead');
+    await page.click('[data-testid="add-form"]');
+    await page.locator('[data-testid="form-canvas"]').waitFor();
+
+    await page.dragAndDrop('[data-testid="form-palette-name"]', '[data-testid="drop-main-0"]');
+    await page.dragAndDrop('[data-testid="form-palette-phone"]', '[data-testid="drop-main-1"]');
+    await page.dragAndDrop('[data-testid="form-palette-channel"]', '[data-testid="drop-main-0"]');
+    await page.locator('[data-testid="drop-main-1"] [data-testid="item-phone"]').waitFor();
+
+    // The phone is required on this form, and shows only for the web channel.
+    await page.click('[data-testid="item-phone"]');
+    await page.check('[data-testid="item-required"]');
+    await page.fill('[data-testid="item-visible-if"]', 'record.channel == "web"');
+
+    const preview = page.locator('[data-testid="form-preview"]');
+    await preview.locator('#root_name').waitFor();
+    expect(await preview.locator('#root_phone').count()).toBe(0);
+    await preview.locator('#root_channel').selectOption({ label: '官网' });
+    await preview.locator('#root_phone').waitFor();
+    await preview.locator('#root_name').fill('王主任');
+    await preview.locator('#root_phone').fill('13800138000');
+    await shot('3-form-designer.png');
+    await preview.locator('button[type="submit"]').click();
+    const result = preview.locator('[data-testid="test-submit-result"]');
+    await result.waitFor({ timeout: 15_000 }).catch(async (e: unknown) => {
+      await shot('debug-submit.png');
+      throw e;
+    });
+    expect(await result.textContent()).toContain('服务器已保存记录');
+
+    await page.click('[data-testid="open-publish"]');
+    await page.locator('[data-testid="no-migration"]').waitFor();
+    await page.click('[data-testid="confirm-publish"]');
+    await page.locator('[data-testid="published"]').waitFor({ timeout: 20_000 });
+    await shot('4-form-published.png');
+
+    const published = await api<{ version: number; definition: any }>(
+      'GET',
+      '/api/spaces/acme/definition',
+    );
+    expect(published.version).toBe(2);
+    expect(published.definition.forms[0]).toMatchObject({
+      key: 'entry',
+      table: 'lead',
+      sections: [
+        {
+          key: 'main',
+          columns: 2,
+          items: [
+            // The channel was dropped onto the name, so it sits above it.
+            { field: 'channel' },
+            { field: 'name' },
+            { field: 'phone', column: 1, required: true, visibleIf: 'record.channel == "web"' },
+          ],
+        },
+      ],
+    });
+    const records = await api<{ records: { name: string; phone: string }[] }>(
+      'GET',
+      '/api/spaces/acme/tables/lead/records',
+    );
+    expect(records.records.map((r) => r.name)).toEqual(['王主任']);
+    const created = await api<{ record: { id: string; channel: string } }>(
+      'POST',
+      '/api/spaces/acme/tables/lead/records',
+      { name: '李工', channel: 'expo' },
+    );
+    expect(created.record.channel).toBe('expo');
+  });
+});
