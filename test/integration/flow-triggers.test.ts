@@ -172,6 +172,18 @@ describe('flow triggers', () => {
   }
   const settle = () => new Promise((r) => setTimeout(r, 1_500));
 
+  it('describes the trigger and execution routes in the OpenAPI document', async () => {
+    const doc = await api.expect<any>(200, 'GET', '/api/openapi.json');
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/spaces/{space}/flows/{flow}/start',
+        '/api/spaces/{space}/flows/{flow}/webhook',
+        '/api/spaces/{space}/flows/{flow}/webhook/secret',
+        '/api/spaces/{space}/flows/{flow}/executions/{record}/retry',
+      ]),
+    );
+  });
+
   it('starts a manual flow once, however often it is asked while it runs', async () => {
     const id = await createLead({ name: '手动' });
     const answers = await Promise.all(
