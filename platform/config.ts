@@ -84,7 +84,7 @@ export function loadConfig(
       sessionTtlMs: positiveInt(env, 'BATON_SESSION_HOURS', 12) * 3600_000,
       trustProxy: flag(env, 'BATON_TRUST_PROXY'),
       loginLimit: { limit: positiveInt(env, 'BATON_LOGIN_RATE', 10), windowMs: 60_000 },
-      intakeLimit: { limit: positiveInt(env, 'BATON_INTAKE_RATE', 600), windowMs: 60_000 },
+      intakeLimit: { limit: positiveInt(env, 'BATON_INTAKE_RATE', 60_000), windowMs: 60_000 },
     },
   };
 }

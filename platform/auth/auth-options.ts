@@ -18,7 +18,7 @@ export const defaultAuthOptions: AuthOptions = {
   sessionTtlMs: 12 * 3600_000,
   trustProxy: false,
   loginLimit: { limit: 10, windowMs: 60_000 },
-  intakeLimit: { limit: 600, windowMs: 60_000 },
+  intakeLimit: { limit: 60_000, windowMs: 60_000 },
 };
 
 export const sessionCookie = 'baton_session';

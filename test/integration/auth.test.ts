@@ -303,6 +303,28 @@ describe('authentication', () => {
     expect(body.error.message).toContain('请求过于频繁');
   });
 
+  it('limits intake deliveries per space and source', async () => {
+    const limited = createTestApp(
+      {
+        database: target.database,
+        health: { temporal: () => undefined, taskQueue: 'unused' },
+        auth: { intakeLimit: { limit: 2, windowMs: 60_000 } },
+      },
+      { caller: 'anonymous' },
+    );
+    const deliver = (source: string) =>
+      limited.request(`/api/spaces/east/intake/${source}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+    expect([(await deliver('web')).status, (await deliver('web')).status]).toEqual([404, 404]);
+    const refused = await deliver('web');
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await deliver('sms')).status).toBe(404); // another source has its own budget
+  });
+
   it('seeds the first admin once, from the environment or with a generated password', async () => {
     const empty = await createTestDatabase();
     try {
