@@ -2,8 +2,10 @@
 // report and the weekly per-rep diagnosis, triggered through their Temporal Schedules and received
 // at a local SMTP server as HTML with an .xlsx attachment, and in the recipients' in-app inbox.
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createEmailSender } from '../../platform/notifications/email-channel';
+import { startReportReconciler } from '../../platform/reports/report-reconciler';
+import { createReportScheduler } from '../../platform/reports/report-schedules';
 import { apiClient } from '../support/api-client';
 import { startSmtpSink, type SmtpSink, type SinkMessage } from '../support/smtp-sink';
 import { createTestApp } from '../support/test-app';
@@ -169,6 +171,34 @@ describe('scheduled reports', () => {
     await smtp?.close();
     await target?.drop();
   });
+
+  it('creates the schedules of a newly published version without being asked', async () => {
+    const space = await target.database.db
+      .selectFrom('platform.spaces')
+      .select('id')
+      .where('key', '=', 'rpt')
+      .executeTakeFirstOrThrow();
+    const scheduler = createReportScheduler(temporal.client, temporal.taskQueue);
+    const stop = startReportReconciler({
+      db: target.database.db,
+      scheduler: () => scheduler,
+      intervalMs: 200,
+    });
+    try {
+      await vi.waitFor(
+        async () => {
+          const described = await temporal.client.schedule
+            .getHandle(`baton/${space.id}/report/weekly_health`)
+            .describe();
+          expect(described.spec.timezone).toBe('Asia/Shanghai');
+          await temporal.client.schedule.getHandle(`baton/${space.id}/lai`).describe();
+        },
+        { timeout: 30_000, interval: 300 },
+      );
+    } finally {
+      stop();
+    }
+  }, 60_000);
 
   it('schedules the team health report for Monday 09:00 in Asia/Shanghai', async () => {
     const { reports } = await api.expect<any>(200, 'GET', '/api/spaces/rpt/reports');

@@ -80,6 +80,7 @@ import { assertAdmin } from '../../permissions/record-guard';
 import { scopeCondition } from '../../permissions/scope-sql';
 import { viewAsHeader } from '../../permissions/request-access';
 import { resolveTable } from '../../records/table-context';
+import { startReportReconciler } from '../../reports/report-reconciler';
 import type { ReportScheduler } from '../../reports/report-schedules';
 import { requestActor } from '../request-actor';
 import { errorSchema, jsonContent } from '../schemas';
@@ -97,6 +98,8 @@ export interface DashboardRouteDeps {
   readonly cacheMaxAgeMs?: number;
   /** Report schedules on Temporal; the report routes answer 503 without it. */
   readonly reports?: () => ReportScheduler | undefined;
+  /** How often new definition versions are synced to report schedules (ms); default 60,000. */
+  readonly reconcileEveryMs?: number;
 }
 
 const tags = ['dashboards'];
@@ -403,6 +406,15 @@ export function dashboardRoutes(deps: DashboardRouteDeps) {
   const throttleMs = deps.throttleMs ?? 1_000;
   const heartbeatMs = deps.heartbeatMs ?? 15_000;
   const cache = createDashboardCache(changes, { maxAgeMs: deps.cacheMaxAgeMs });
+  if (deps.reports) {
+    const reports = deps.reports;
+    startReportReconciler({
+      db,
+      scheduler: reports,
+      intervalMs: deps.reconcileEveryMs,
+      logger: deps.logger,
+    });
+  }
   const open = (c: Context, space: string) =>
     openSpaceMetrics(db, space, {
       actor: requestActor(c),
