@@ -1,6 +1,6 @@
 // Temporal client helpers for the API and the outbox relay.
 import { Client, Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import protos from '@temporalio/proto';
 
 export interface TemporalClientHandle {
   readonly client: Client;
@@ -56,7 +56,7 @@ export async function ensureSearchAttributes(
     searchAttributes: Object.fromEntries(
       missing.map((name) => [
         name,
-        temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+        protos.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
       ]),
     ),
   });

@@ -2,7 +2,7 @@
 // its last completed workflow task. The record's timeline shows the retry.
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import protos from '@temporalio/proto';
 import type { FlowState } from '../../runtime/flows/flow-types';
 import { recordSubject } from '../../workflows/activities/flow-activities';
 import {
@@ -25,7 +25,7 @@ export interface RetryRequest {
   readonly by: string | null;
 }
 
-const EventType = temporal.api.enums.v1.EventType;
+const EventType = protos.temporal.api.enums.v1.EventType;
 const retryable = new Set(['FAILED', 'TERMINATED', 'CANCELLED', 'TIMED_OUT']);
 
 /**
