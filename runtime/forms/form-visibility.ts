@@ -9,6 +9,23 @@ export interface FormVisibility {
   readonly hiddenFields: ReadonlySet<string>;
 }
 
+// Conditions compiled once per table object: the preview re-evaluates them on every keystroke.
+const compiledConditions = new WeakMap<
+  TableDefinition,
+  Map<string, ReturnType<typeof compileCel>>
+>();
+
+function compiledFor(table: TableDefinition, source: string): ReturnType<typeof compileCel> {
+  let byTable = compiledConditions.get(table);
+  if (!byTable) compiledConditions.set(table, (byTable = new Map()));
+  let compiled = byTable.get(source);
+  if (!compiled) {
+    compiled = compileCel(source, { record: table.fields }, { expect: 'bool' });
+    byTable.set(source, compiled);
+  }
+  return compiled;
+}
+
 /**
  * Evaluates every condition; one that does not compile or fails at run time shows its item (a
  * broken condition must not hide a field people need).
@@ -21,7 +38,7 @@ export function formVisibility(
   now: string,
 ): FormVisibility {
   const holds = (source: string) => {
-    const compiled = compileCel(source, { record: table.fields }, { expect: 'bool' });
+    const compiled = compiledFor(table, source);
     if (!compiled.ok) return true;
     const result = compiled.value.evaluate({ record: values, now });
     return !result.ok || result.value !== false;
