@@ -37,13 +37,15 @@ export async function createRecords(
   count: number,
   concurrency: number,
   body: (i: number) => Record<string, unknown>,
+  /** `authorization: Bearer …` of the bench's admin. */
+  headers: Readonly<Record<string, string>> = {},
 ): Promise<{ records: CreatedRecord[]; seconds: number }> {
   const url = `${baseUrl}/api/spaces/${space}/tables/${table}/records`;
   const started = performance.now();
   const records = await pool(count, concurrency, async (i) => {
     const response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify(body(i)),
     });
     const json = (await response.json()) as any;

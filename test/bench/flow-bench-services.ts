@@ -15,6 +15,7 @@ import { openDatabase, type Database } from '../../platform/db/database';
 import { migratePlatformOrThrow } from '../../platform/db/migrate';
 import { createFileStore } from '../../platform/files/file-store';
 import { createApp } from '../../platform/http/app';
+import { seedTestUser } from '../support/test-auth';
 import { createLogger } from '../../platform/logger';
 import { createOutboxRelay, type OutboxRelay } from '../../platform/outbox/outbox-relay';
 import { startEmbeddedPostgres } from '../../platform/services/embedded-postgres';
@@ -34,6 +35,8 @@ export const baselineQueue = 'bench-baseline';
 
 export interface BenchServices {
   readonly baseUrl: string;
+  /** `Bearer …` of a platform admin seeded for the bench. */
+  readonly authorization: string;
   readonly database: Database;
   readonly temporal: TemporalClientHandle;
   readonly temporalExecutable: string;
@@ -140,9 +143,11 @@ export async function startBenchServices(): Promise<BenchServices> {
     });
     const http = await listen(app.fetch, httpPort);
     stops.push(() => closeServer(http));
+    const admin = await seedTestUser(database.db);
 
     return {
       baseUrl: `http://127.0.0.1:${httpPort}`,
+      authorization: admin.headers.authorization,
       database,
       temporal,
       temporalExecutable: executable,

@@ -59,7 +59,8 @@ const perExecution = (cpu: CpuSample, n: number): CpuSample => ({
 });
 
 async function main(services: BenchServices) {
-  const { baseUrl, database, temporal } = services;
+  const { baseUrl, database, temporal, authorization } = services;
+  const auth = { authorization };
   let rep = '';
   let nth = 0;
   const body =
@@ -85,7 +86,7 @@ async function main(services: BenchServices) {
   const api = async (method: string, path: string, payload?: unknown) => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...auth },
       body: payload === undefined ? undefined : JSON.stringify(payload),
     });
     const json = (await response.json()) as any;
@@ -108,7 +109,15 @@ async function main(services: BenchServices) {
       queue === interpreterQueue ? benchTables.interpreterStarts : benchTables.baselineStarts;
     await deliverTo(queue);
     progress(`${queue}: warm-up, ${warmupCount} records`);
-    const warm = await createRecords(baseUrl, spaceKey, table, warmupCount, concurrency, body());
+    const warm = await createRecords(
+      baseUrl,
+      spaceKey,
+      table,
+      warmupCount,
+      concurrency,
+      body(),
+      auth,
+    );
     const ids = (records: readonly CreatedRecord[]) =>
       records.map((r) => flowWorkflowId(spaceKey, flow, r.id));
     await waitForOutbox(database);
@@ -118,7 +127,15 @@ async function main(services: BenchServices) {
     progress(`${queue}: ${recordCount} records`);
     const cpuBefore = services.cpu();
     const began = Date.now();
-    const run = await createRecords(baseUrl, spaceKey, table, recordCount, concurrency, body());
+    const run = await createRecords(
+      baseUrl,
+      spaceKey,
+      table,
+      recordCount,
+      concurrency,
+      body(),
+      auth,
+    );
     await waitForOutbox(database);
     const settled = await waitUntilSettled(temporal.client, ids(run.records).slice(-tailSize));
     const settledAt = settled.at;
@@ -162,6 +179,7 @@ async function main(services: BenchServices) {
       timerCount,
       concurrency,
       body({ due_at: new Date(due).toISOString() }),
+      auth,
     );
     const ids = run.records.map((r) => flowWorkflowId(spaceKey, flow, r.id));
     await waitForOutbox(database);
