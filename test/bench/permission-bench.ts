@@ -1,6 +1,6 @@
 // The cost of security: the same list (a page of 50, filtered and sorted) through the whole API as a
 // rep — row scope `own`, hidden fields removed — and as an administrator, interleaved in one run.
-// Run: node --import tsx test/bench/permission-bench.ts   (prints a markdown table)
+// Run: node --import tsx test/bench/permission-bench.ts   (prints a markdown table and both plans)
 // Env: RECORDS (10000), ROUNDS (400 timed lists per caller), WARMUP (50).
 // PostgreSQL data lives in a temporary folder; nothing is written into the repository.
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
@@ -125,6 +125,12 @@ try {
       order by created_at desc nulls last, id limit 51`,
     [users.rep_hz!],
   );
+  const adminPlan = await database.sql.unsafe(
+    `explain (analyze, costs off, timing off, summary off)
+     select * from "${installed.space.schemaName}".lead
+      where deleted_at is null and province = '浙江'
+      order by created_at desc nulls last, id limit 51`,
+  );
   process.stdout.write(
     [
       `Permission cost, ${records} leads, page of 50 filtered on province and sorted by -created_at, ` +
@@ -138,6 +144,9 @@ try {
       '',
       'Rep query plan:',
       ...plan.map((row: any) => `    ${row['QUERY PLAN']}`),
+      '',
+      'Admin query plan:',
+      ...adminPlan.map((row: any) => `    ${row['QUERY PLAN']}`),
       '',
     ].join('\n'),
   );
