@@ -4,7 +4,7 @@
 // ── API contract (stable; the dashboard UI in designer/src/dashboards builds against it) ──────────
 // Definitions (runtime/metrics/metric-schema.ts, dashboard-schema.ts) live in the app definition:
 //   metrics:    [{ key, label: {zh-CN,en}, table, measure, filter?: CEL, time?: { field, window },
-//                  groupBy?: string[], unit?: 'count'|'percent'|'hours'|'days'|'money'|'number' }]
+//                  groupBy?: string[], unit?: 'count'|'percent'|'hours'|'days'|'money'|'number'|'score' }]
 //     measure = { kind:'count' } | { kind:'count_distinct', field } | { kind:'sum'|'avg'|'min'|'max', field }
 //             | { kind:'median', field } | { kind:'percentile', field, p: 0..1 }
 //             | { kind:'ratio', numerator: CEL }          (share of filtered records, 0..1)
