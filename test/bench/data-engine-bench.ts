@@ -16,6 +16,7 @@ import { tableRef } from '../../platform/definitions/column-sql';
 import { createLogger } from '../../platform/logger';
 import { startEmbeddedPostgres } from '../../platform/services/embedded-postgres';
 import { freePort } from '../support/free-port';
+import { benchAuth, createBenchAdmin } from './bench-admin';
 import { createCpuMeter, type CpuMeter, type CpuShares } from './data-engine-cpu';
 import {
   benchDefinition,
@@ -91,7 +92,7 @@ function startServer(vars: Record<string, string>): Promise<ChildProcess> {
 async function api<T>(baseUrl: string, method: string, url: string, body?: unknown): Promise<T> {
   const res = await fetch(baseUrl + url, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: body === undefined ? benchAuth : { ...benchAuth, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -128,6 +129,7 @@ async function main(): Promise<void> {
   const database = openDatabase(pg.url, { max: 2 });
   stops.push(() => database.close());
   await migratePlatformOrThrow(database.db);
+  await createBenchAdmin(database.db);
   const server = await startServer({
     DATABASE_URL: pg.url,
     PORT: String(port),

@@ -1,5 +1,6 @@
 // A small closed-loop HTTP load generator: N keep-alive clients, each sending its next request on answer.
 import http from 'node:http';
+import { benchAuth } from './bench-admin';
 
 export interface LoadRequest {
   readonly method: 'GET' | 'POST' | 'PUT';
@@ -88,7 +89,7 @@ function send(
   request: LoadRequest,
 ): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string | number> = {};
+    const headers: Record<string, string | number> = { ...benchAuth };
     if (request.body !== undefined) {
       headers['content-type'] = 'application/json';
       headers['content-length'] = Buffer.byteLength(request.body);
