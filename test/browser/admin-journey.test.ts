@@ -220,4 +220,72 @@ describe('admin designer journey', () => {
     );
     expect(created.record.channel).toBe('expo');
   });
+
+  it('maps an intake source on the canvas, rotates its secret and shows what a test delivery did', async () => {
+    await page.goto(`${server.url}/#/intake/acme`);
+    await page.locator('[data-testid="intake-designer"]').waitFor();
+    await page.fill('[data-testid="new-source-key"]', 'web');
+    await page.click('[data-testid="add-source"]');
+    await page.locator('[data-testid="mapping-canvas"]').waitFor();
+    await page.click('[data-testid="path-name"]');
+    await page.click('[data-testid="target-name"]');
+    await page.click('[data-testid="path-mobile"]');
+    await page.click('[data-testid="target-phone"]');
+    await page.fill('[data-testid="cel-channel"]', '"web"');
+    await page.locator('[data-testid="line-name->name"]').waitFor();
+    await page.locator('[data-testid="line-mobile->phone"]').waitFor();
+    await shot('5-intake-mapping.png');
+
+    await page.click('[data-testid="open-publish"]');
+    await page.locator('[data-testid="no-migration"]').waitFor();
+    await page.click('[data-testid="confirm-publish"]');
+    await page.locator('[data-testid="published"]').waitFor({ timeout: 20_000 });
+    await page.click('[data-testid="close-dialog"]');
+
+    await page.click('[data-testid="rotate-secret"]');
+    expect(await page.textContent('[data-testid="secret"] code')).toMatch(/\S{20,}/);
+    await page.click('[data-testid="send-test"]');
+    const outcome = page.locator('[data-testid="test-outcome"]');
+    await outcome.waitFor({ timeout: 20_000 });
+    expect(await outcome.textContent()).toContain('新线索');
+    await shot('6-intake-test-delivery.png');
+    const records = await api<{ records: { name: string; phone: string; channel: string }[] }>(
+      'GET',
+      '/api/spaces/acme/tables/lead/records',
+    );
+    expect(records.records.find((r) => r.name === '王医生')).toMatchObject({ channel: 'web' });
+  });
+
+  it('edits roles in the permission matrix and shows the definition in raw mode and the packs', async () => {
+    await page.goto(`${server.url}/#/people/acme`);
+    await page.locator('[data-testid="people"]').waitFor();
+    await page.locator('[data-testid="members"]').waitFor();
+    await page.fill('[data-testid="new-role-key"]', 'sales');
+    await page.click('[data-testid="add-role"]');
+    await page.check('[data-testid="table-access-sales"]');
+    await page.uncheck('[data-testid="read-sales-phone"]');
+    await page.check('[data-testid="write-sales-name"]');
+    await shot('7-permission-matrix.png');
+    await page.click('[data-testid="save-roles"]');
+    await expect
+      .poll(async () => {
+        const draft = await api<{ definition: any }>('GET', '/api/spaces/acme/definition/draft');
+        return draft.definition.roles?.[0]?.tables?.lead;
+      })
+      .toEqual({ read: 'own', fields: { read: ['name', 'channel'], write: ['name'] } });
+
+    await page.goto(`${server.url}/#/raw/acme`);
+    const editor = page.locator('[data-testid="raw-editor"] .monaco-editor');
+    await editor.waitFor({ timeout: 30_000 });
+    await expect.poll(() => editor.textContent()).toContain('"forms"');
+    await shot('8-raw-mode.png');
+
+    await page.goto(`${server.url}/#/templates`);
+    await page.locator('[data-testid="template-medical-device"]').waitFor();
+    expect(await page.locator('[data-testid="template-industrial-automation"]').count()).toBe(1);
+    expect(
+      await page.locator('[data-testid="template-medical-device"] input').count(),
+    ).toBeGreaterThan(2);
+    await shot('9-templates.png');
+  });
 });

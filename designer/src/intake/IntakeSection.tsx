@@ -103,7 +103,12 @@ function IntakeDesigner({ space, sourceKey }: { space: string; sourceKey?: strin
         <button type="button" onClick={() => void save()}>
           {tr({ 'zh-CN': '保存草稿', en: 'Save draft' })}
         </button>
-        <button type="button" className="primary" onClick={() => setPublishing(true)}>
+        <button
+          type="button"
+          className="primary"
+          onClick={() => setPublishing(true)}
+          data-testid="open-publish"
+        >
           {tr({ 'zh-CN': '发布…', en: 'Publish…' })}
         </button>
       </div>
@@ -124,11 +129,12 @@ function IntakeDesigner({ space, sourceKey }: { space: string; sourceKey?: strin
               {tr({ 'zh-CN': '新来源标识', en: 'New source key' })}
               <input
                 value={newKey}
+                data-testid="new-source-key"
                 onChange={(e) => setNewKey(e.target.value)}
                 placeholder="web_form"
               />
             </label>
-            <button type="button" disabled={!keyValid} onClick={addSource}>
+            <button type="button" disabled={!keyValid} onClick={addSource} data-testid="add-source">
               {tr({ 'zh-CN': '+ 新建来源', en: '+ New source' })}
             </button>
           </div>

@@ -35,7 +35,7 @@ function People({ space }: { space: string }) {
         <h2>
           {tr({ 'zh-CN': '人员与角色', en: 'People and roles' })} · <code>{space}</code>
         </h2>
-        <button type="button" onClick={() => void save()}>
+        <button type="button" onClick={() => void save()} data-testid="save-roles">
           {tr({ 'zh-CN': '保存角色草稿', en: 'Save roles draft' })}
           {dirty ? ' •' : ''}
         </button>
@@ -104,6 +104,7 @@ function People({ space }: { space: string }) {
           <button
             type="button"
             disabled={!keyValid}
+            data-testid="add-role"
             onClick={() => {
               update((d) => ({
                 ...d,

@@ -124,6 +124,7 @@ export function PermissionMatrix({
                   type="checkbox"
                   checked={role.tables[tableKey] !== undefined || role.admin === true}
                   disabled={role.admin === true}
+                  data-testid={`table-access-${role.key}`}
                   onChange={(e) =>
                     setPermission(r, () => (e.target.checked ? { read: 'own' } : undefined))
                   }
