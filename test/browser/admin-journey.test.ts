@@ -1,7 +1,9 @@
 // The admin's journey in zh-CN against a real server, PostgreSQL and Temporal: build a table with
 // three fields by dragging from the palette (reordering one), see a validation problem pointed at
 // its field, publish with the server's migration plan, lay out a form in two columns, test-submit
-// it from the live preview, and publish again; the records API then accepts a record.
+// it from the live preview, publish again; the records API then accepts a record. Then a flow with
+// a wait-until and a notify, an intake source mapped on the canvas with a test delivery, the
+// permission matrix, raw mode and the pack gallery.
 // Screenshots go to test-artifacts/admin-journey (gitignored).
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -221,6 +223,73 @@ describe('admin designer journey', () => {
     expect(created.record.channel).toBe('expo');
   });
 
+  it('designs a flow with a wait-until and a notify on the new table and publishes it', async () => {
+    await page.goto(`${server.url}/#/flows/acme`);
+    const form = page.locator('[data-testid="new-flow"]');
+    await form.waitFor({ timeout: 15_000 });
+    await form.locator('input[name="key"]').fill('channel_check');
+    await form.locator('input[name="zh"]').fill('渠道确认提醒');
+    await form.locator('input[name="en"]').fill('Channel check reminder');
+    await form.locator('button[type="submit"]').click();
+    const canvas = page.locator('[data-testid="flow-canvas"]');
+    await canvas.waitFor({ timeout: 15_000 });
+    await page.locator('[data-testid="node-end"]').waitFor();
+    const box = (await canvas.boundingBox())!;
+    await page.dragAndDrop('[data-testid="palette-wait_until"]', '[data-testid="flow-canvas"]', {
+      targetPosition: { x: box.width / 2 - 200, y: 60 },
+    });
+    await page.locator('[data-testid="node-wait_until_1"]').waitFor();
+    await page.dragAndDrop('[data-testid="palette-notify"]', '[data-testid="flow-canvas"]', {
+      targetPosition: { x: box.width / 2 + 150, y: 200 },
+    });
+    await page.locator('[data-testid="node-notify_1"]').waitFor();
+    const connect = async (from: string, to: string) => {
+      const a = (await page.locator(from).boundingBox())!;
+      const b = (await page.locator(to).boundingBox())!;
+      await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(a.x + a.width / 2 + 10, a.y + a.height / 2 + 10, { steps: 3 });
+      await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 10 });
+      await page.mouse.up();
+    };
+    const endHandle = '[data-testid="node-end"] .react-flow__handle.target';
+    await connect(
+      '[data-testid="handle-wait_until_1-timeout"]',
+      '[data-testid="node-notify_1"] .react-flow__handle.target',
+    );
+    await connect('[data-testid="handle-notify_1-next"]', endHandle);
+    await connect('[data-testid="handle-wait_until_1-met"]', endHandle);
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(3);
+
+    await page.locator('[data-testid="node-wait_until_1"]').click();
+    await page.locator('[data-testid="node-panel"]').waitFor();
+    await page.fill('[data-testid="prop-condition"]', 'record.channel != null');
+    await page.fill('[data-testid="prop-timeout"]', 'PT2H');
+    await page.click('[data-testid="make-start"]');
+    await page.locator('[data-testid="node-notify_1"]').click();
+    await page.selectOption('[data-testid="prop-channel"]', 'inapp');
+    await page.fill('[data-testid="prop-to"]', 'owner');
+    await page.fill('[data-testid="prop-title.zh-CN"]', '请确认线索渠道');
+    await page.fill('[data-testid="prop-title.en"]', 'Confirm the lead channel');
+    await shot('5-flow.png');
+    await page.click('[data-testid="publish"]');
+    await page.locator('[data-testid="confirm-publish"]').click({ timeout: 15_000 });
+    await page.locator('[data-testid="published"]').waitFor({ timeout: 15_000 });
+
+    const published = await api<{ version: number; definition: any }>(
+      'GET',
+      '/api/spaces/acme/definition',
+    );
+    expect(published.version).toBe(3);
+    const flow = published.definition.flows.find((f: { key: string }) => f.key === 'channel_check');
+    expect(flow.nodes.map((n: { type: string }) => n.type).sort()).toEqual([
+      'end',
+      'notify',
+      'wait_until',
+    ]);
+    expect(published.definition.forms[0].key).toBe('entry');
+  });
+
   it('maps an intake source on the canvas, rotates its secret and shows what a test delivery did', async () => {
     await page.goto(`${server.url}/#/intake/acme`);
     await page.locator('[data-testid="intake-designer"]').waitFor();
@@ -234,7 +303,7 @@ describe('admin designer journey', () => {
     await page.fill('[data-testid="cel-channel"]', '"web"');
     await page.locator('[data-testid="line-name->name"]').waitFor();
     await page.locator('[data-testid="line-mobile->phone"]').waitFor();
-    await shot('5-intake-mapping.png');
+    await shot('6-intake-mapping.png');
 
     await page.click('[data-testid="open-publish"]');
     await page.locator('[data-testid="no-migration"]').waitFor();
@@ -248,7 +317,7 @@ describe('admin designer journey', () => {
     const outcome = page.locator('[data-testid="test-outcome"]');
     await outcome.waitFor({ timeout: 20_000 });
     expect(await outcome.textContent()).toContain('新线索');
-    await shot('6-intake-test-delivery.png');
+    await shot('7-intake-test-delivery.png');
     const records = await api<{ records: { name: string; phone: string; channel: string }[] }>(
       'GET',
       '/api/spaces/acme/tables/lead/records',
@@ -265,7 +334,7 @@ describe('admin designer journey', () => {
     await page.check('[data-testid="table-access-sales"]');
     await page.uncheck('[data-testid="read-sales-phone"]');
     await page.check('[data-testid="write-sales-name"]');
-    await shot('7-permission-matrix.png');
+    await shot('8-permission-matrix.png');
     await page.click('[data-testid="save-roles"]');
     await expect
       .poll(async () => {
@@ -277,8 +346,8 @@ describe('admin designer journey', () => {
     await page.goto(`${server.url}/#/raw/acme`);
     const editor = page.locator('[data-testid="raw-editor"] .monaco-editor');
     await editor.waitFor({ timeout: 30_000 });
-    await expect.poll(() => editor.textContent()).toContain('"forms"');
-    await shot('8-raw-mode.png');
+    await expect.poll(() => editor.textContent()).toContain('"channel_check"');
+    await shot('9-raw-mode.png');
 
     await page.goto(`${server.url}/#/templates`);
     await page.locator('[data-testid="template-medical-device"]').waitFor();
@@ -286,6 +355,6 @@ describe('admin designer journey', () => {
     expect(
       await page.locator('[data-testid="template-medical-device"] input').count(),
     ).toBeGreaterThan(2);
-    await shot('9-templates.png');
+    await shot('10-templates.png');
   });
 });
