@@ -51,13 +51,22 @@ export async function ensureSearchAttributes(
   const known = new Set(Object.keys(listed.customAttributes ?? {}));
   const missing = names.filter((name) => !known.has(name));
   if (missing.length === 0) return;
-  await handle.connection.operatorService.addSearchAttributes({
-    namespace,
-    searchAttributes: Object.fromEntries(
-      missing.map((name) => [
-        name,
-        protos.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-      ]),
-    ),
-  });
+  try {
+    await handle.connection.operatorService.addSearchAttributes({
+      namespace,
+      searchAttributes: Object.fromEntries(
+        missing.map((name) => [
+          name,
+          protos.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+        ]),
+      ),
+    });
+  } catch (error) {
+    // Flow starts carry these attributes: without them Temporal refuses every start.
+    throw new Error(
+      `cannot register the search attributes ${missing.join(', ')} in namespace ${namespace} ` +
+        `(register them as Keyword with \`temporal operator search-attribute create\`): ${String(error)}`,
+      { cause: error },
+    );
+  }
 }
