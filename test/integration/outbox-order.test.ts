@@ -2,7 +2,7 @@
 // sequence order (checked in the real Temporal histories), and a refused entry holds back only
 // the later entries of its own workflow.
 import { randomBytes } from 'node:crypto';
-import { temporal as proto } from '@temporalio/proto';
+import protos from '@temporalio/proto';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../platform/logger';
@@ -52,7 +52,9 @@ describe('outbox relay with calls in flight', () => {
     const history = await temporal.client.workflow.getHandle(workflowId).fetchHistory();
     return (history.events ?? [])
       .filter(
-        (e) => e.eventType === proto.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,
+        (e) =>
+          e.eventType ===
+          protos.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,
       )
       .map(
         (e) =>
