@@ -179,15 +179,43 @@ function FormDesigner({ space, formKey }: { space: string; formKey?: string }) {
           )}
         </div>
         {form && table ? (
-          <FormCanvas
-            form={form}
-            table={table}
-            formIndex={formIndex}
-            selected={selected}
-            issuePointers={issues.map((i) => i.pointer)}
-            onChange={setForm}
-            onSelect={setSelected}
-          />
+          <div className="form-canvas">
+            <div className="toolbar props panel">
+              <label>
+                {tr({ 'zh-CN': '表单名称', en: 'Form label' })}
+                <LocalizedInput
+                  value={form.label}
+                  onChange={(label) => setForm({ ...form, label })}
+                  testId="form-label"
+                />
+              </label>
+              <span className="code">
+                {tr({ 'zh-CN': '数据表', en: 'Table' })}: {tr(table.label)}
+              </span>
+              <button
+                type="button"
+                data-testid="delete-form"
+                onClick={() => {
+                  update((d) => ({
+                    ...d,
+                    forms: (d.forms ?? []).filter((_, i) => i !== formIndex),
+                  }));
+                  navigate('forms', space);
+                }}
+              >
+                {tr({ 'zh-CN': '删除表单', en: 'Delete form' })}
+              </button>
+            </div>
+            <FormCanvas
+              form={form}
+              table={table}
+              formIndex={formIndex}
+              selected={selected}
+              issuePointers={issues.map((i) => i.pointer)}
+              onChange={setForm}
+              onSelect={setSelected}
+            />
+          </div>
         ) : (
           <p className="panel">
             {form

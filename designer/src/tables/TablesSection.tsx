@@ -15,6 +15,7 @@ import { FieldList } from './FieldList';
 import { FieldPalette } from './FieldPalette';
 import { FieldProperties } from './FieldProperties';
 import { newField } from './newField';
+import { StagesEditor } from './StagesEditor';
 import '../draft/admin.css';
 
 export default function TablesSection({ path }: SectionProps) {
@@ -218,6 +219,16 @@ function TableDesigner({ space, tableKey }: { space: string; tableKey?: string }
                 </select>
               </label>
             </div>
+            <StagesEditor
+              stages={table.stages ?? []}
+              onChange={(stages) =>
+                setTable((t) => {
+                  const rest = { ...t };
+                  delete rest.stages;
+                  return stages ? { ...rest, stages } : rest;
+                })
+              }
+            />
             <FieldList
               fields={table.fields}
               selected={selected}
