@@ -18,29 +18,32 @@ export async function loadAssignmentCandidates(
   options: { readonly lock: boolean; readonly only?: readonly string[] },
 ): Promise<AssignmentCandidate[]> {
   if (options.only?.length === 0) return [];
-  const members = await sql<Row>`
-    select u.id, u.email, u.display_name, u.province, u.city, u.product_lines, u.attributes, u.away, u.on_shift, m.roles
-    from platform.space_members m join platform.users u on u.id = m.user_id
-    where m.space_id = ${context.space.id} and u.active
-      ${options.only ? sql`and u.id = any(${options.only}::uuid[])` : sql``}
-    order by u.id ${options.lock ? sql`for update of u` : sql``}`.execute(tx);
-  const ids = members.rows.map((m) => String(m.id));
-  if (ids.length === 0) return [];
   const capacity = rule.rule.entries.find((e) => e.capacity)?.capacity;
   const closed = capacity?.closedStages ?? [];
-  const counts = await sql<{ owner: string; n: string }>`
-    select owner, count(*) as n from ${sql.raw(context.ref)}
-    where deleted_at is null and owner = any(${ids}::uuid[])
-      and (stage is null or not (stage = any(${closed}::text[])))
-    group by owner`.execute(tx);
-  const state = await tx
-    .selectFrom('platform.assignment_state')
-    .select(['user_id', 'last_assigned_at', 'assigned_count'])
-    .where('space_id', '=', context.space.id)
-    .where('rule_key', '=', rule.key)
-    .execute();
-  const openBy = new Map(counts.rows.map((r) => [r.owner, Number(r.n)]));
-  const stateBy = new Map(state.map((s) => [s.user_id, s]));
+  const only = options.only ? sql`and u.id = any(${options.only}::uuid[])` : sql``;
+  if (options.lock) {
+    // Locks first, counts after: a statement that waited for a lock re-checks only the locked rows,
+    // so counts read in the same statement would predate the commit it waited for.
+    await sql`select u.id from platform.space_members m join platform.users u on u.id = m.user_id
+      where m.space_id = ${context.space.id} and u.active ${only}
+      order by u.id for update of u`.execute(tx);
+  }
+  // Members, their open records (as the capacity counts them) and rotation state.
+  const members = await sql<Row>`
+    select u.id, u.email, u.display_name, u.province, u.city, u.product_lines, u.attributes,
+      u.away, u.on_shift, m.roles, open.n as open_count, s.last_assigned_at, s.assigned_count
+    from platform.space_members m
+    join platform.users u on u.id = m.user_id
+    cross join lateral (
+      select count(*)::int as n from ${sql.raw(context.ref)} r
+      where r.owner = u.id and r.deleted_at is null
+        and (r.stage is null or not (r.stage = any(${closed}::text[])))
+    ) open
+    left join platform.assignment_state s
+      on s.space_id = m.space_id and s.rule_key = ${rule.key} and s.user_id = u.id
+    where m.space_id = ${context.space.id} and u.active
+      ${only}
+    order by u.id`.execute(tx);
   return members.rows.map((m) => {
     const id = String(m.id);
     const attributes = (m.attributes ?? {}) as Record<string, unknown>;
@@ -59,9 +62,9 @@ export async function loadAssignmentCandidates(
       },
       away: m.away === true,
       onShift: m.on_shift !== false,
-      openCount: openBy.get(id) ?? 0,
-      lastAssignedAt: stateBy.get(id)?.last_assigned_at ?? null,
-      assignedCount: stateBy.get(id)?.assigned_count ?? 0,
+      openCount: Number(m.open_count ?? 0),
+      lastAssignedAt: (m.last_assigned_at as Date | null) ?? null,
+      assignedCount: Number(m.assigned_count ?? 0),
       weight: typeof attributes.weight === 'number' ? attributes.weight : 1,
     };
   });
