@@ -343,10 +343,23 @@ describe('admin designer journey', () => {
       })
       .toEqual({ read: 'own', fields: { read: ['name', 'channel'], write: ['name'] } });
 
+    // A draft condition naming a field the table lacks: raw mode underlines it where it sits.
+    const { definition: draft } = await api<{ definition: any }>(
+      'GET',
+      '/api/spaces/acme/definition/draft',
+    );
+    const waitUntil = draft.flows[0].nodes.find((n: { type: string }) => n.type === 'wait_until');
+    waitUntil.condition = 'record.budget != null';
+    await api('PUT', '/api/spaces/acme/definition/draft', draft);
     await page.goto(`${server.url}/#/raw/acme`);
     const editor = page.locator('[data-testid="raw-editor"] .monaco-editor');
     await editor.waitFor({ timeout: 30_000 });
     await expect.poll(() => editor.textContent()).toContain('"channel_check"');
+    await page.click('[data-testid="raw-validate"]');
+    const issues = page.locator('[data-testid="raw-editor"] [data-testid="issues"]');
+    await issues.waitFor();
+    expect(await issues.textContent()).toContain('/condition');
+    await editor.locator('.squiggly-error').first().waitFor({ timeout: 10_000 });
     await shot('9-raw-mode.png');
 
     await page.goto(`${server.url}/#/templates`);

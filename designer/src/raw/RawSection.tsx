@@ -1,5 +1,6 @@
 // Raw mode: the whole draft definition in a Monaco JSON editor, with the definition's JSON Schema
-// (from the server) wired in for completion and errors; save, validate and publish.
+// (from the server) wired in for completion and errors, the server's own problems as markers;
+// save, validate and publish.
 import Editor from '@monaco-editor/react';
 import { useEffect, useState } from 'react';
 import { definitionApi, type DefinitionIssue } from '../api/admin';
@@ -8,6 +9,7 @@ import { PublishDialog } from '../draft/PublishDialog';
 import { SpaceGate } from '../draft/SpaceGate';
 import { useTr } from '../shell/locale-context';
 import type { SectionProps } from '../shell/sections';
+import { locatePointer } from './locatePointer';
 import { monaco } from './monaco-setup';
 import '../draft/admin.css';
 
@@ -42,6 +44,34 @@ function RawEditor({ space }: { space: string }) {
       (e: unknown) => setStatus(String(e)),
     );
   }, [space]);
+
+  // The server's problems as editor markers, at the value each pointer names.
+  useEffect(() => {
+    const model = monaco.editor.getModel(monaco.Uri.parse(modelUri(space)));
+    if (!model) return;
+    const source = model.getValue();
+    monaco.editor.setModelMarkers(
+      model,
+      'baton-server',
+      issues.flatMap((issue) => {
+        const range = locatePointer(source, issue.pointer);
+        if (!range) return [];
+        const start = model.getPositionAt(range.start);
+        const end = model.getPositionAt(range.end);
+        return [
+          {
+            severity: monaco.MarkerSeverity.Error,
+            message: `${tr(issue.message)} (${issue.code} ${issue.pointer})`,
+            startLineNumber: start.lineNumber,
+            startColumn: start.column,
+            endLineNumber: end.lineNumber,
+            endColumn: end.column,
+          },
+        ];
+      }),
+    );
+    // Markers follow the issues of the last save, not every keystroke.
+  }, [issues, space]);
 
   const parsed = (): unknown => {
     try {
