@@ -21,6 +21,8 @@ export interface ExportRequest {
   readonly pageSize?: number;
   /** Only these fields become columns (the caller's readable ones); every field when absent. */
   readonly fields?: ReadonlySet<string>;
+  /** What the caller may see of a page with its relations expanded (platform/permissions). */
+  readonly present?: (records: RecordJson[]) => Promise<RecordJson[]>;
 }
 
 /**
@@ -50,7 +52,8 @@ export async function exportRecords(
     const records = await read.next();
     if (!records) return undefined;
     const expanded = await expandRecords(db, context, records, relations);
-    return expanded.map((r) => columns.map((c) => c.cell(r)));
+    const shown = request.present ? await request.present(expanded) : expanded;
+    return shown.map((r) => columns.map((c) => c.cell(r)));
   };
   // The first page is read now, so a bad query is refused before the answer starts.
   const first = await nextPage();

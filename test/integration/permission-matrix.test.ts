@@ -140,6 +140,9 @@ describe('permission matrix of the medical-device pack', () => {
       await target.database
         .sql`update ${schema}.lead set owner = ${owner!} where id = ${record.id}`;
     }
+    // B returns an earlier lead of another team: its title must not leak through the relation.
+    await target.database
+      .sql`update ${schema}.lead set returning_of = ${leadC.id} where id = ${leadB.id}`;
     const form = new FormData();
     form.append(
       'file',

@@ -6,7 +6,8 @@ import { exportRecords } from '../../exports/record-export';
 import { QueryInvalidError } from '../../records/record-query';
 import { ForbiddenError } from '../../permissions/permission-errors';
 import { scopedListQuery } from '../../permissions/record-guard';
-import { requestTableAccess } from '../../permissions/request-access';
+import { presentExpanded } from '../../permissions/related-records';
+import { requestAccess } from '../../permissions/request-access';
 import { resolveTable } from '../../records/table-context';
 import { errorSchema, jsonContent } from '../schemas';
 import { validationHook } from '../validation-hook';
@@ -73,7 +74,14 @@ export function exportRoutes(database: Database) {
     const { space, table } = c.req.valid('param');
     const q = c.req.valid('query');
     const context = await resolveTable(database.db, space, table);
-    const access = await requestTableAccess(c, database.db, context);
+    const spaceAccess = await requestAccess(
+      c,
+      database.db,
+      context.space.id,
+      context.version,
+      context.definition,
+    );
+    const access = spaceAccess.table(context.table.key);
     if (!access.bypass && !access.export) {
       throw new ForbiddenError('export', `records of table "${context.table.key}"`);
     }
@@ -91,6 +99,10 @@ export function exportRoutes(database: Database) {
       locale: q.locale,
       query,
       fields: access.bypass ? undefined : access.alwaysReadable,
+      // Relation cells show the related record's title only where the caller may read it.
+      present: access.bypass
+        ? undefined
+        : (records) => presentExpanded(database.db, context, spaceAccess, records),
     });
     const name = `${context.table.label[q.locale]}-${new Date().toISOString().slice(0, 10)}.${q.format}`;
     return c.body(stream, 200, {
