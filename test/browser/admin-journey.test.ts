@@ -325,7 +325,7 @@ describe('admin designer journey', () => {
     expect(records.records.find((r) => r.name === '王医生')).toMatchObject({ channel: 'web' });
   });
 
-  it('edits roles in the permission matrix and shows the definition in raw mode and the packs', async () => {
+  it('edits roles in the permission matrix, underlines a server problem in raw mode and installs a pack with parameters', async () => {
     await page.goto(`${server.url}/#/people/acme`);
     await page.locator('[data-testid="people"]').waitFor();
     await page.locator('[data-testid="members"]').waitFor();
@@ -368,6 +368,20 @@ describe('admin designer journey', () => {
     expect(
       await page.locator('[data-testid="template-medical-device"] input').count(),
     ).toBeGreaterThan(2);
+    const pack = page.locator('[data-testid="template-industrial-automation"]');
+    await pack.locator('[data-testid="param-hot_score"]').fill('12');
+    await pack.locator('[data-testid="param-urgent_keywords"]').fill('故障，停机，报警');
+    await pack.locator('[data-testid="install-space"]').fill('factory');
+    await pack.locator('[data-testid="install"]').click();
+    const installed = pack.locator('[data-testid="install-result"]');
+    await installed.waitFor({ timeout: 60_000 });
+    expect(await installed.textContent()).toContain('发布版本 1');
     await shot('10-templates.png');
+    const factory = await api<{ version: number; definition: any }>(
+      'GET',
+      '/api/spaces/factory/definition',
+    );
+    expect(factory.version).toBe(1);
+    expect(JSON.stringify(factory.definition)).toContain('报警');
   });
 });
