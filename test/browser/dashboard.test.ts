@@ -245,7 +245,11 @@ describe('dashboards', () => {
     ids.set('广州中山医院', record.id);
     await expect.poll(() => total.textContent(), { timeout: 15_000 }).toBe('7');
     await expect.poll(() => page.locator('[data-testid="kpi-big"]').textContent()).toBe('4');
-    const size = await total.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    const size = Number.parseFloat(
+      await total.evaluate(
+        (el) => (el.ownerDocument.defaultView as any).getComputedStyle(el).fontSize,
+      ),
+    );
     expect(size).toBeGreaterThan(60);
     await page.screenshot({ path: path.join(artifacts, '3-wallboard.png') });
   });

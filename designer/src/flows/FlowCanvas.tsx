@@ -168,7 +168,8 @@ export function FlowCanvas(props: FlowCanvasProps) {
       >
         <Background gap={20} />
         <Controls />
-        <MiniMap pannable zoomable />
+        {/* The minimap redraws every node on each viewport change; large flows skip it. */}
+        {flow.nodes.length <= 120 && <MiniMap pannable zoomable />}
       </ReactFlow>
     </div>
   );

@@ -64,6 +64,12 @@ export const sections: readonly Section[] = [
     component: lazy(() => import('../flows/FlowsSection')),
   },
   {
+    key: 'rules',
+    label: { 'zh-CN': '规则', en: 'Rules' },
+    audience: 'admin',
+    component: lazy(() => import('../rules/RulesSection')),
+  },
+  {
     key: 'dashboards',
     label: { 'zh-CN': '看板', en: 'Dashboards' },
     audience: 'manager',
