@@ -104,6 +104,16 @@ describe('authentication', () => {
     ).toBe(401);
   });
 
+  it('refuses a sign-in posted from another site (login CSRF)', async () => {
+    const answer = await call('POST', '/api/auth/login', {
+      body: { email: 'boss@example.cn', password: admin.password },
+      headers: { origin: 'https://evil.example.com' },
+    });
+    expect(answer.status).toBe(403);
+    expect(answer.body.error.code).toBe('CSRF_REJECTED');
+    expect(answer.response.headers.getSetCookie()).toEqual([]);
+  });
+
   it('sets Secure on cookies served over https', async () => {
     const answer = await app.request('https://baton.example.cn/api/auth/login', {
       method: 'POST',

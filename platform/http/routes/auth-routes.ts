@@ -6,14 +6,19 @@ import type { Db } from '../../db/database';
 import { recordAdminAction } from '../../auth/admin-audit';
 import type { AuthOptions } from '../../auth/auth-options';
 import { csrfCookie, sessionCookie } from '../../auth/auth-options';
-import { AdminRequiredError, LoginFailedError, RateLimitedError } from '../../auth/auth-errors';
+import {
+  AdminRequiredError,
+  CsrfError,
+  LoginFailedError,
+  RateLimitedError,
+} from '../../auth/auth-errors';
 import {
   createApiToken,
   getApiTokenOrThrow,
   listApiTokens,
   revokeApiToken,
 } from '../../auth/api-token-store';
-import { requestPrincipal } from '../../auth/authenticate';
+import { ownOrigin, requestPrincipal } from '../../auth/authenticate';
 import { clientAddress } from '../../auth/client-address';
 import {
   checkLogin,
@@ -218,6 +223,11 @@ export function authRoutes(deps: { readonly db: Db; readonly options: AuthOption
   return new OpenAPIHono({ defaultHook: validationHook })
     .openapi(routes.login, async (c) => {
       const { email, password: given } = c.req.valid('json');
+      // Login CSRF: a page elsewhere must not sign the browser in to an account of its choosing.
+      const origin = c.req.header('origin');
+      if (origin !== undefined && origin !== ownOrigin(c, options)) {
+        throw new CsrfError(`the sign-in came from ${origin}, not from ${ownOrigin(c, options)}`);
+      }
       const account = `account:${normalizeEmail(email)}`;
       const wait = Math.max(
         byAddress.hit(`ip:${clientAddress(c, options)}`),
