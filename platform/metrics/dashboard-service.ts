@@ -37,6 +37,8 @@ export interface Viewer {
 
 export interface SpaceMetrics {
   readonly space: Space;
+  /** The published version the definition is. */
+  readonly version: number;
   readonly definition: AppDefinition;
   readonly access: SpaceAccess;
 }
@@ -48,11 +50,11 @@ export async function openSpaceMetrics(
   viewer: Viewer,
 ): Promise<SpaceMetrics> {
   const space = await getSpaceOrThrow(db, spaceKey);
-  const { definition } = await getPublished(db, space.id);
+  const { definition, version } = await getPublished(db, space.id);
   const access = await resolveSpaceAccess(db, viewer.actor, space.id, definition, {
     viewAs: viewer.viewAs ?? null,
   });
-  return { space, definition, access };
+  return { space, version, definition, access };
 }
 
 async function scoped(db: Db, metrics: SpaceMetrics, metric: MetricDefinition) {
@@ -248,7 +250,7 @@ export function createDashboardCache(
       const viewer = access.bypass
         ? `all:${access.viewAs ?? ''}`
         : `${access.userId ?? ''}:${access.roles.join(',')}:${access.viewAs ?? ''}`;
-      const entryKey = `${spaceId}|${key}|${viewer}|${JSON.stringify(dashboard)}`;
+      const entryKey = `${spaceId}|${metrics.version}|${key}|${viewer}|${JSON.stringify(dashboard)}`;
       const cached = entries.get(entryKey);
       if (cached && Date.now() - cached.at < maxAgeMs) return cached.values;
       await Promise.all(tables.map((t) => listen(spaceId, t)));
