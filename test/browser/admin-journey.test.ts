@@ -334,14 +334,27 @@ describe('admin designer journey', () => {
     await page.check('[data-testid="table-access-sales"]');
     await page.uncheck('[data-testid="read-sales-phone"]');
     await page.check('[data-testid="write-sales-name"]');
-    await shot('8-permission-matrix.png');
+    await page.selectOption('[data-testid="scope-sales-read"]', 'all');
     await page.click('[data-testid="save-roles"]');
     await expect
       .poll(async () => {
         const draft = await api<{ definition: any }>('GET', '/api/spaces/acme/definition/draft');
         return draft.definition.roles?.[0]?.tables?.lead;
       })
-      .toEqual({ read: 'own', fields: { read: ['name', 'channel'], write: ['name'] } });
+      .toEqual({ read: 'all', fields: { read: ['name', 'channel'], write: ['name'] } });
+    await page.click('[data-testid="open-publish"]');
+    await page.click('[data-testid="confirm-publish"]');
+    await page.locator('[data-testid="published"]').waitFor({ timeout: 20_000 });
+    await page.click('[data-testid="close-dialog"]');
+    // Viewing as the role: its readable fields only, no phone.
+    await page.click('[data-testid="view-as-sales"]');
+    const seen = page.locator('[data-testid="view-as"] table');
+    await seen.waitFor({ timeout: 15_000 });
+    const headers = await seen.locator('th').allTextContents();
+    expect(headers).toContain('name');
+    expect(headers).not.toContain('phone');
+    expect(await seen.textContent()).toContain('王主任');
+    await shot('8-permission-matrix.png');
 
     // A draft condition naming a field the table lacks: raw mode underlines it where it sits.
     const { definition: draft } = await api<{ definition: any }>(

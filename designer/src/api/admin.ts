@@ -225,3 +225,11 @@ export const peopleApi = {
       body: JSON.stringify({ roles }),
     }),
 };
+
+/** Records of a table as a role sees them (`?viewAs=`); administrators only. */
+export const viewAsApi = {
+  records: (space: string, table: string, role: string) =>
+    adminCall<{ records: Record<string, unknown>[] }>(
+      `/api/spaces/${enc(space)}/tables/${enc(table)}/records?viewAs=${enc(role)}&limit=5`,
+    ).then((b) => b.records),
+};

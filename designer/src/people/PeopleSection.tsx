@@ -39,7 +39,12 @@ function People({ space }: { space: string }) {
           {tr({ 'zh-CN': '保存角色草稿', en: 'Save roles draft' })}
           {dirty ? ' •' : ''}
         </button>
-        <button type="button" className="primary" onClick={() => setPublishing(true)}>
+        <button
+          type="button"
+          className="primary"
+          onClick={() => setPublishing(true)}
+          data-testid="open-publish"
+        >
           {tr({ 'zh-CN': '发布…', en: 'Publish…' })}
         </button>
       </div>

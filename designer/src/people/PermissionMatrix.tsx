@@ -10,6 +10,7 @@ import type {
 } from '../../../runtime/permissions/role-schema';
 import { useTr } from '../shell/locale-context';
 import { canRead, canWrite, toggle } from './fieldAccess';
+import { ViewAsPreview } from './ViewAsPreview';
 
 const scopes = ['none', 'own', 'team', 'region', 'all'] as const;
 const scopeLabels = {
@@ -33,6 +34,7 @@ export function PermissionMatrix({
   const roles = definition.roles ?? [];
   const [tableKey, setTableKey] = useState(definition.tables[0]?.key ?? '');
   const [stage, setStage] = useState('');
+  const [viewAs, setViewAs] = useState<string | null>(null);
   const table = definition.tables.find((t) => t.key === tableKey);
   if (!table) return <p>{tr({ 'zh-CN': '还没有数据表', en: 'No tables yet' })}</p>;
   const fieldKeys = table.fields.map((f) => f.key);
@@ -103,14 +105,14 @@ export function PermissionMatrix({
               <th key={role.key}>
                 {tr(role.label)}
                 <br />
-                <a
-                  href={`/api/spaces/${encodeURIComponent(space)}/tables/${encodeURIComponent(tableKey)}/records?viewAs=${encodeURIComponent(role.key)}`}
-                  target="_blank"
-                  rel="noreferrer"
+                <button
+                  type="button"
+                  className="link"
                   data-testid={`view-as-${role.key}`}
+                  onClick={() => setViewAs(role.key)}
                 >
                   {tr({ 'zh-CN': '以此角色查看', en: 'View as role' })}
-                </a>
+                </button>
               </th>
             ))}
           </tr>
@@ -236,6 +238,14 @@ export function PermissionMatrix({
           ))}
         </tbody>
       </table>
+      {viewAs && (
+        <ViewAsPreview
+          space={space}
+          table={tableKey}
+          role={viewAs}
+          onClose={() => setViewAs(null)}
+        />
+      )}
     </div>
   );
 }
