@@ -63,7 +63,7 @@ export function ViewAsPreview({
             {records.map((r, i) => (
               <tr key={i}>
                 {columns.map((c) => (
-                  <td key={c}>{r[c] === undefined || r[c] === null ? '' : JSON.stringify(r[c])}</td>
+                  <td key={c}>{shown(r[c])}</td>
                 ))}
               </tr>
             ))}
@@ -72,4 +72,9 @@ export function ViewAsPreview({
       )}
     </div>
   );
+}
+
+function shown(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
