@@ -11,8 +11,11 @@ export interface JsonProblem {
   readonly pointer: string;
 }
 
-/** NUL, or a UTF-16 surrogate without its partner (JSON's `\ud800` escapes allow both). */
-const unstorable = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** A UTF-16 surrogate without its partner (JSON's `\ud800` escapes allow it). */
+const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** NUL or a lone surrogate: text PostgreSQL cannot store. */
+const unstorable = { test: (text: string) => text.includes('\u0000') || loneSurrogate.test(text) };
 
 /**
  * The first problem in a parsed document, walking it without recursion.
