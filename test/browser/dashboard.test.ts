@@ -253,4 +253,45 @@ describe('dashboards', () => {
     expect(size).toBeGreaterThan(60);
     await page.screenshot({ path: path.join(artifacts, '3-wallboard.png') });
   });
+
+  it('lets an admin rearrange widgets by dragging and saves the positions to the draft', async () => {
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(`${server.url}/#/dashboards/dash/morning/edit`);
+    const signIn = page.locator('[data-testid="sign-in"]');
+    await page
+      .locator('[data-testid="sign-in"], [data-testid="dashboard-editor"]')
+      .first()
+      .waitFor({ timeout: 15_000 });
+    if (await signIn.isVisible()) {
+      await signIn.locator('input[name="email"]').fill(server.admin.email);
+      await signIn.locator('input[name="password"]').fill(server.admin.password);
+      await signIn.locator('button[type="submit"]').click();
+    }
+    const item = page.locator('[data-testid="grid-big"]');
+    await item.waitFor({ timeout: 15_000 });
+    const from = (await item.boundingBox())!;
+    const column = (await page.locator('.grid-editor').boundingBox())!.width / 12;
+    // Drag the 3-column "big budget" KPI three columns right and down.
+    await page.mouse.move(from.x + from.width / 2, from.y + 20);
+    await page.mouse.down();
+    await page.mouse.move(from.x + from.width / 2 + 20, from.y + 40, { steps: 3 });
+    await page.mouse.move(from.x + from.width / 2 + column * 3, from.y + 600, { steps: 15 });
+    await page.mouse.up();
+    await page.click('[data-testid="save-layout"]');
+    await page.locator('[data-testid="layout-status"]').waitFor({ timeout: 10_000 });
+    const draft = await api<{ definition: typeof definition }>(
+      'GET',
+      '/api/spaces/dash/definition/draft',
+    );
+    const widgets = draft.definition.dashboards[0]!.widgets;
+    const big = widgets.find((w) => w.key === 'big')!;
+    expect(big.position.x).toBe(6);
+    // Vertical compaction settles it right under the province bars (rows 0–2 of columns 6–11).
+    expect(big.position.y).toBe(3);
+    expect(big.position).toMatchObject({ w: 3, h: 2 });
+    // The other widgets keep their sizes.
+    expect(widgets.find((w) => w.key === 'provinces')!.position).toMatchObject({ w: 6, h: 3 });
+    await page.screenshot({ path: path.join(artifacts, '4-layout-editor.png'), fullPage: true });
+  });
 });
