@@ -298,8 +298,7 @@ describe('admin designer journey', () => {
     await page.locator('[data-testid="mapping-canvas"]').waitFor();
     await page.click('[data-testid="path-name"]');
     await page.click('[data-testid="target-name"]');
-    await page.click('[data-testid="path-mobile"]');
-    await page.click('[data-testid="target-phone"]');
+    await page.dragAndDrop('[data-testid="path-mobile"]', '[data-testid="target-phone"]');
     await page.fill('[data-testid="cel-channel"]', '"web"');
     await page.locator('[data-testid="line-name->name"]').waitFor();
     await page.locator('[data-testid="line-mobile->phone"]').waitFor();

@@ -1,10 +1,13 @@
 // The mapping canvas: sample-payload fields on the left, table fields on the right, an SVG line for
-// every payload field a mapping reads. Click a payload field, then a table field, to connect them;
-// each mapping's CEL (the transform) is edited beside its table field.
+// every payload field a mapping reads. Drag a payload field onto a table field (or click one, then
+// the other) to connect them; each mapping's CEL (the transform) is edited beside its table field.
 import { useLayoutEffect, useRef, useState } from 'react';
 import type { TableDefinition } from '../../../runtime/definition/definition-schema';
 import { useTr } from '../shell/locale-context';
 import { readPaths } from './payloadPaths';
+
+/** Drag payload: a sample-payload path dropped on a table field. */
+const pathMime = 'application/x-baton-payload-path';
 
 interface Line {
   readonly key: string;
@@ -95,6 +98,8 @@ export function MappingCanvas({
             data-path={p}
             data-testid={`path-${p}`}
             className={picked === p ? 'picked' : ''}
+            draggable
+            onDragStart={(e) => e.dataTransfer.setData(pathMime, p)}
             onClick={() => setPicked(picked === p ? null : p)}
           >
             {p}
@@ -104,7 +109,17 @@ export function MappingCanvas({
       <div className="mapping-column targets">
         <h4>{tr({ 'zh-CN': '数据表字段 ← 转换（CEL）', en: 'Table fields ← transform (CEL)' })}</h4>
         {table.fields.map((f) => (
-          <div key={f.key} className="mapping-target" data-field={f.key}>
+          <div
+            key={f.key}
+            className="mapping-target"
+            data-field={f.key}
+            onDragOver={(e) => e.preventDefault()}
+            onDrop={(e) => {
+              e.preventDefault();
+              const path = e.dataTransfer.getData(pathMime);
+              if (path) onChange({ ...map, [f.key]: `payload.${path}` });
+            }}
+          >
             <button
               type="button"
               data-testid={`target-${f.key}`}
