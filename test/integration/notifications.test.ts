@@ -334,11 +334,15 @@ describe('notifications', () => {
   it('refuses a stream or an inbox for an unknown user or space', async () => {
     const base = servers[0]!.url;
     const unknown = '0b7e7c52-3f0e-4d52-9a52-6d1c8a0f4b11';
-    expect((await authed(`${base}/api/spaces/meddev/notifications/stream?user=x`)).status).toBe(400);
+    expect((await authed(`${base}/api/spaces/meddev/notifications/stream?user=x`)).status).toBe(
+      400,
+    );
     expect(
       (await authed(`${base}/api/spaces/meddev/notifications/stream?user=${unknown}`)).status,
     ).toBe(404);
-    expect((await authed(`${base}/api/spaces/nope/notifications?user=${ids.rep}`)).status).toBe(404);
+    expect((await authed(`${base}/api/spaces/nope/notifications?user=${ids.rep}`)).status).toBe(
+      404,
+    );
     const read = await authed(`${base}/api/spaces/meddev/notifications/999999/read`, {
       method: 'POST',
     });
