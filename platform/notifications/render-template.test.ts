@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FieldDefinition } from '../../runtime/definition/field-schema';
-import { renderTemplate } from './render-template';
+import { hiddenText, renderTemplate } from './render-template';
 
 const fields: FieldDefinition[] = [
   { key: 'company', type: 'text', label: { 'zh-CN': '单位', en: 'Organisation' } },
@@ -55,6 +55,14 @@ describe('renderTemplate', () => {
     expect(renderTemplate(text, lead, 'en')).toBe(text);
     expect(renderTemplate('{{record.budget}}|{{record.company | label}}', lead, 'en')).toBe(
       '|{{record.company | label}}',
+    );
+  });
+
+  it('renders a field the reader may not see as the neutral placeholder, filled or empty', () => {
+    const readable = new Set(['company']);
+    const text = '{{record.company}} {{record.pain | label}} {{record.budget}} {{record.pain}}';
+    expect(renderTemplate(text, lead, 'zh-CN', { fields, lists, readable })).toBe(
+      `浙江省人民医院 ${hiddenText} ${hiddenText} ${hiddenText}`,
     );
   });
 

@@ -14,7 +14,15 @@ export interface TemplateOptions {
   readonly owner?: { readonly name: string; readonly email?: string } | null;
   /** `html` escapes every substituted value (the template's own text is kept as written). */
   readonly escape?: 'html';
+  /**
+   * The record fields the reader may see; any other `{{record.x}}` renders as `hiddenText`, so a
+   * notification never carries a value its recipient's role hides. Absent: every field.
+   */
+  readonly readable?: ReadonlySet<string>;
 }
+
+/** What a field hidden from the reader renders as: the same for empty and filled values. */
+export const hiddenText = '***';
 
 const placeholder = /\{\{\s*([a-zA-Z_][\w.]*)\s*(?:\|\s*([a-z_]+)\s*)?\}\}/g;
 
@@ -58,6 +66,9 @@ function lookup(
   if (scope !== 'record') return undefined;
   const field = options.fields?.find((f) => f.key === key);
   if (!Object.hasOwn(record, key) && !field) return undefined;
+  if (options.readable && !options.readable.has(key)) {
+    return filter === undefined || filter === 'label' ? hiddenText : undefined;
+  }
   const value = record[key];
   if (filter === undefined) return format(value, locale);
   if (filter !== 'label' || !field) return undefined;

@@ -39,6 +39,16 @@ export interface NotificationRequest {
   readonly attachments?: readonly EmailAttachment[];
   readonly tableKey?: string;
   readonly recordId?: string;
+  /**
+   * Title and body for one recipient (by user id), replacing `title` / `body` for them: what a
+   * record notification says depends on what each recipient may read.
+   */
+  readonly personal?: ReadonlyMap<string, NotificationText>;
+}
+
+export interface NotificationText {
+  readonly title: string;
+  readonly body: string;
 }
 
 export type DeliveryStatus = 'sent' | 'already_sent' | 'failed' | 'skipped';
@@ -108,6 +118,7 @@ async function deliverTo(
 ): Promise<Attempt> {
   const key = `${request.idempotencyKey}:${user.id}`;
   const target = targetOf(deps, request.channel, user);
+  const text = request.personal?.get(user.id) ?? request;
   await deps.db
     .insertInto('platform.notifications')
     .values({
@@ -115,8 +126,8 @@ async function deliverTo(
       user_id: user.id,
       channel: request.channel,
       address: target.address,
-      title: request.title,
-      body: request.body,
+      title: text.title,
+      body: text.body,
       table_key: request.tableKey ?? null,
       record_id: request.recordId ?? null,
       idempotency_key: key,

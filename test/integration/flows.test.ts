@@ -103,6 +103,16 @@ const definition = (flows: FlowDefinition[]) => ({
     ],
   },
   tables: [table('lead'), table('handover_lead'), table('restart_lead'), table('pinned_lead')],
+  // Notifications show recipients only what their roles read: the people here read every lead.
+  roles: [
+    {
+      key: 'rep',
+      label: l('Rep', '销售'),
+      tables: Object.fromEntries(
+        ['lead', 'handover_lead', 'restart_lead', 'pinned_lead'].map((t) => [t, { read: 'all' }]),
+      ),
+    },
+  ],
   flows,
 });
 

@@ -9,9 +9,10 @@ import {
   type NotificationDeps,
 } from '../../platform/notifications/send-notification';
 import { resolveRecipients } from '../../platform/people/resolve-recipients';
+import { commonFields, readableFieldsOf } from '../../platform/permissions/recipient-fields';
 import { updateRecordAsFlow } from '../../platform/records/flow-record-writes';
 import { getRecordOrThrow } from '../../platform/records/record-service';
-import { resolveTable } from '../../platform/records/table-context';
+import { resolveTable, type TableContext } from '../../platform/records/table-context';
 import type { FlowExecutionRef, FlowStart } from '../flow-start';
 
 export interface FlowActivityDeps {
@@ -58,7 +59,7 @@ export function createFlowActivities({ db, notifications, logger }: FlowActivity
     start: FlowStart,
     command: Extract<FlowCommand, { type: 'notify' }>,
   ): Promise<void> {
-    const record = await currentRecord(start);
+    const { context, record } = await currentRecord(start);
     const resolution = await resolveRecipients(db, start.spaceId, command.to, {
       ownerId: typeof record.owner === 'string' ? record.owner : null,
       province: typeof record.province === 'string' ? record.province : null,
@@ -73,8 +74,22 @@ export function createFlowActivities({ db, notifications, logger }: FlowActivity
       });
       return;
     }
-    const render = (text: string) =>
-      renderTemplate(text, record, 'zh-CN', { fields: start.fields });
+    // Each recipient reads only what their roles show; a robot's group sees what all of them may.
+    const readable = new Map<string, ReadonlySet<string>>();
+    for (const user of resolution.recipients) {
+      readable.set(user.id, await readableFieldsOf(db, context, record, user.id));
+    }
+    const textFor = (fields: ReadonlySet<string>) => {
+      const render = (text: string) =>
+        renderTemplate(text, record, 'zh-CN', { fields: start.fields, readable: fields });
+      const title = render(command.title['zh-CN']);
+      return { title, body: command.body ? render(command.body['zh-CN']) : title };
+    };
+    const shared = textFor(commonFields([...readable.values()]));
+    const personal =
+      command.channel === 'webhook'
+        ? undefined
+        : new Map([...readable].map(([userId, fields]) => [userId, textFor(fields)]));
     await sendNotification(
       { db, ...notifications, logger },
       {
@@ -82,19 +97,21 @@ export function createFlowActivities({ db, notifications, logger }: FlowActivity
         idempotencyKey: key(start, command),
         recipients: resolution.recipients.map((u) => u.id),
         channel: command.channel,
-        title: render(command.title['zh-CN']),
-        body: command.body ? render(command.body['zh-CN']) : render(command.title['zh-CN']),
+        ...shared,
+        ...(personal && { personal }),
         tableKey: start.tableKey,
         recordId: start.recordId,
       },
     );
   }
 
-  async function currentRecord(start: FlowStart): Promise<Record<string, unknown>> {
-    // A scheduled flow without a filter runs for no record (its id names the tick).
-    if (start.recordId.startsWith('tick-')) return { ...start.record };
+  async function currentRecord(
+    start: FlowStart,
+  ): Promise<{ context: TableContext; record: Record<string, unknown> }> {
     const context = await resolveTable(db, start.spaceKey, start.tableKey);
-    return getRecordOrThrow(db, context, start.recordId, true);
+    // A scheduled flow without a filter runs for no record (its id names the tick).
+    if (start.recordId.startsWith('tick-')) return { context, record: { ...start.record } };
+    return { context, record: await getRecordOrThrow(db, context, start.recordId, true) };
   }
 
   return {
@@ -178,7 +195,7 @@ export function createFlowActivities({ db, notifications, logger }: FlowActivity
       let lastError = '';
       for (let attempt = 0; attempt <= command.retries; attempt++) {
         try {
-          const record = await currentRecord(start);
+          const { record } = await currentRecord(start);
           const response = await fetch(command.url, {
             method: command.method,
             headers: { 'content-type': 'application/json', 'idempotency-key': key(start, command) },
