@@ -45,6 +45,15 @@ export const flowWorkflowType = 'flowInterpreterWorkflow';
 /** Continue-as-new well before Temporal's 50k-event / 50 MB history limits. */
 export const defaultHistoryLimit = 10_000;
 
+/** Record ids of executions that run for no stored record: a schedule's tick, a threshold crossing. */
+export const tickRecordPrefix = 'tick-';
+export const thresholdRecordPrefix = 'threshold-';
+
+/** Whether an execution runs for no stored record (its start arguments carry its whole "record"). */
+export function isRecordlessStart(recordId: string): boolean {
+  return recordId.startsWith(tickRecordPrefix) || recordId.startsWith(thresholdRecordPrefix);
+}
+
 /** Workflow id of a record's execution of a flow: at most one per record and flow. */
 export function flowWorkflowId(spaceKey: string, flowKey: string, recordId: string): string {
   return `${spaceKey}/${flowKey}/${recordId}`;

@@ -12,6 +12,7 @@ import { intakeSecrets } from './migrations/0008-intake-secrets';
 import { auth } from './migrations/0010-auth';
 import { adminAudit } from './migrations/0011-admin-audit';
 import { metrics } from './migrations/0020-metrics';
+import { thresholdCrossings } from './migrations/0021-threshold-crossings';
 import { flowScheduleTicks } from './migrations/0030-flow-schedule-ticks';
 import { definitionNotify } from './migrations/0050-definition-notify';
 
@@ -28,6 +29,7 @@ export const platformMigrations: Readonly<Record<string, Migration>> = {
   '0010-auth': auth,
   '0011-admin-audit': adminAudit,
   '0020-metrics': metrics,
+  '0021-threshold-crossings': thresholdCrossings,
   '0030-flow-schedule-ticks': flowScheduleTicks,
   '0050-definition-notify': definitionNotify,
 };

@@ -159,6 +159,18 @@ export function validateFlow(
 /** Node types an execution with no record (a schedule without `filter`) can run. */
 const recordlessTypes: ReadonlySet<FlowNode['type']> = new Set(['wait', 'notify', 'http', 'end']);
 
+/**
+ * Whether a node needs a stored record, so an execution with none (a schedule without `filter`, a
+ * dashboard threshold action) cannot run it.
+ */
+export function nodeNeedsRecord(node: FlowNode): boolean {
+  return (
+    !recordlessTypes.has(node.type) ||
+    (node.type === 'notify' && node.to.startsWith('owner')) ||
+    (node.type === 'http' && Object.keys(node.map ?? {}).length > 0)
+  );
+}
+
 function triggerIssues(
   definition: AppDefinition,
   flow: FlowDefinition,
@@ -199,11 +211,7 @@ function triggerIssues(
       );
     if (!trigger.filter)
       flow.nodes.forEach((node, i) => {
-        const needsRecord =
-          !recordlessTypes.has(node.type) ||
-          (node.type === 'notify' && node.to.startsWith('owner')) ||
-          (node.type === 'http' && Object.keys(node.map ?? {}).length > 0);
-        if (needsRecord)
+        if (nodeNeedsRecord(node))
           found.push(
             issue(
               at('nodes', i),

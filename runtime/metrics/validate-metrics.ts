@@ -4,6 +4,8 @@ import type { AppDefinition, TableDefinition } from '../definition/definition-sc
 import { issue, type DefinitionIssue } from '../definition/definition-issue';
 import { celToSql } from './cel-to-sql';
 import { isNumeric, isTemporal, metricFields, recordResolver } from './metric-columns';
+import type { FlowDefinition } from '../flows/flow-schema';
+import { nodeNeedsRecord } from '../flows/validate-flow';
 import type { MetricDefinition } from './metric-schema';
 
 type Path = (string | number)[];
@@ -39,7 +41,7 @@ export function validateMetrics(definition: AppDefinition): DefinitionIssue[] {
     checkMetric(tables, labels, metric, ['metrics', i], issues),
   );
 
-  const flows = new Set((definition.flows ?? []).map((f) => f.key));
+  const flows = new Map((definition.flows ?? []).map((f) => [f.key, f]));
   unique(
     (definition.dashboards ?? []).map((d) => d.key),
     ['dashboards'],
@@ -95,18 +97,9 @@ export function validateMetrics(definition: AppDefinition): DefinitionIssue[] {
           ),
         );
       }
-      widget.actions?.forEach((action, a) => {
-        if (!flows.has(action.startFlow)) {
-          issues.push(
-            issue(
-              [...at, 'actions', a, 'startFlow'],
-              'UNKNOWN_FLOW',
-              `no flow "${action.startFlow}"`,
-              `没有流程「${action.startFlow}」`,
-            ),
-          );
-        }
-      });
+      widget.actions?.forEach((action, a) =>
+        thresholdActionIssues(flows.get(action.startFlow), action, [...at, 'actions', a], issues),
+      );
       if (widget.actions?.length && !t) {
         issues.push(
           issue(
@@ -338,4 +331,49 @@ function isTimeZone(zone: string): boolean {
 export function isLaiSnapshot(metric: MetricDefinition): boolean {
   const m = metric.measure;
   return m.kind === 'builtin' && m.formula === 'lai' && m.params?.snapshot === true;
+}
+
+/**
+ * A threshold action starts its flow for no stored record (the execution's record is the crossing:
+ * dashboard, widget, metric, value, colours), so the flow must be started by hand (`manual`) and
+ * every node must run without a record.
+ */
+function thresholdActionIssues(
+  flow: FlowDefinition | undefined,
+  action: { readonly startFlow: string },
+  at: Path,
+  issues: DefinitionIssue[],
+): void {
+  if (!flow) {
+    issues.push(
+      issue(
+        [...at, 'startFlow'],
+        'UNKNOWN_FLOW',
+        `no flow "${action.startFlow}"`,
+        `没有流程「${action.startFlow}」`,
+      ),
+    );
+    return;
+  }
+  if (flow.trigger.on !== 'manual') {
+    issues.push(
+      issue(
+        [...at, 'startFlow'],
+        'THRESHOLD_FLOW_NOT_MANUAL',
+        `flow "${flow.key}" starts on ${flow.trigger.on}; a threshold action starts manual flows only`,
+        `流程「${flow.key}」的触发方式是 ${flow.trigger.on}；阈值动作只能启动手动触发的流程`,
+      ),
+    );
+  }
+  const node = flow.nodes.find(nodeNeedsRecord);
+  if (node) {
+    issues.push(
+      issue(
+        [...at, 'startFlow'],
+        'NEEDS_RECORD',
+        `a threshold action runs flow "${flow.key}" for no record; its node "${node.id}" needs one`,
+        `阈值动作启动的流程「${flow.key}」不针对任何记录运行，其节点「${node.id}」需要记录`,
+      ),
+    );
+  }
 }

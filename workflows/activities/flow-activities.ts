@@ -13,7 +13,7 @@ import { commonFields, readableFieldsOf } from '../../platform/permissions/recip
 import { updateRecordAsFlow } from '../../platform/records/flow-record-writes';
 import { getRecordOrThrow } from '../../platform/records/record-service';
 import { resolveTable, type TableContext } from '../../platform/records/table-context';
-import type { FlowExecutionRef, FlowStart } from '../flow-start';
+import { isRecordlessStart, type FlowExecutionRef, type FlowStart } from '../flow-start';
 
 export interface FlowActivityDeps {
   readonly db: Db;
@@ -109,8 +109,9 @@ export function createFlowActivities({ db, notifications, logger }: FlowActivity
     start: FlowStart,
   ): Promise<{ context: TableContext; record: Record<string, unknown> }> {
     const context = await resolveTable(db, start.spaceKey, start.tableKey);
-    // A scheduled flow without a filter runs for no record (its id names the tick).
-    if (start.recordId.startsWith('tick-')) return { context, record: { ...start.record } };
+    // A scheduled flow without a filter, or one a dashboard threshold started, runs for no stored
+    // record (its id names the tick or the crossing).
+    if (isRecordlessStart(start.recordId)) return { context, record: { ...start.record } };
     return { context, record: await getRecordOrThrow(db, context, start.recordId, true) };
   }
 

@@ -81,6 +81,7 @@ import { scopeCondition } from '../../permissions/scope-sql';
 import { viewAsHeader } from '../../permissions/request-access';
 import { resolveTable } from '../../records/table-context';
 import { startReportReconciler } from '../../reports/report-reconciler';
+import { startThresholdWatcher } from '../../metrics/threshold-actions';
 import type { ReportScheduler } from '../../reports/report-schedules';
 import { requestActor } from '../request-actor';
 import { errorSchema, jsonContent } from '../schemas';
@@ -100,6 +101,11 @@ export interface DashboardRouteDeps {
   readonly reports?: () => ReportScheduler | undefined;
   /** How often new definition versions are synced to report schedules (ms); default 60,000. */
   readonly reconcileEveryMs?: number;
+  /**
+   * How often every space's threshold actions are evaluated besides after writes (ms); default
+   * 60,000; 0 turns the watcher off.
+   */
+  readonly thresholdEveryMs?: number;
 }
 
 const tags = ['dashboards'];
@@ -412,6 +418,14 @@ export function dashboardRoutes(deps: DashboardRouteDeps) {
       db,
       scheduler: reports,
       intervalMs: deps.reconcileEveryMs,
+      logger: deps.logger,
+    });
+  }
+  if (deps.thresholdEveryMs !== 0) {
+    startThresholdWatcher({
+      db,
+      changes,
+      intervalMs: deps.thresholdEveryMs,
       logger: deps.logger,
     });
   }
