@@ -26,6 +26,12 @@ export interface EmbeddedPostgresOptions {
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   if (exitHook.hookedEvents().includes(signal)) exitHook.unhookEvent(signal);
 }
+// Its 'beforeExit' hook ends with process.exit(0), which would erase a failing exit code the
+// process had set (vitest sets process.exitCode = 1 after a failed run): keep that code.
+process.prependListener('beforeExit', () => {
+  const failing = process.exitCode;
+  if (failing) process.once('exit', () => (process.exitCode = failing));
+});
 
 const user = 'baton';
 const password = 'baton';
