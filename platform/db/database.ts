@@ -83,3 +83,21 @@ export async function pingDatabase(db: Db, timeoutMs: number): Promise<void> {
     clearTimeout(timer);
   }
 }
+
+/**
+ * A kysely handle whose every query runs on one reserved connection, inside whatever transaction
+ * it has open: imports load batches on such connections and reuse the platform's query builders.
+ * @example const db = kyselyOn(conn); await loadAssignmentCandidates(db, context, rule, { lock: true })
+ */
+export function kyselyOn(conn: postgres.Sql): Db {
+  const client = Object.assign(() => undefined, {
+    reserve: async () => ({
+      unsafe: (query: string, parameters: never[]) => conn.unsafe(query, parameters),
+      // The connection belongs to the caller; kysely's release must not return it to the pool.
+      release: () => undefined,
+    }),
+  });
+  return new Kysely<PlatformDatabase>({
+    dialect: new PostgresJSDialect({ postgres: client as unknown as postgres.Sql }),
+  });
+}

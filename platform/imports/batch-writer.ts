@@ -1,9 +1,18 @@
 // Decides what each prepared row does (create, update, skip, fail) under the dedupe rule, then writes.
 import type postgres from 'postgres';
 import { sameJson } from '../../runtime/definition/diff-definitions';
-import { prepareCreate } from '../records/record-service';
+import { kyselyOn } from '../db/database';
+import { createNeedsDatabaseRules, prepareCreate } from '../records/record-service';
+import type { RuleOutcome } from '../records/rule-pipeline';
 import type { RecordJson } from '../records/record-values';
 import type { TableContext } from '../records/table-context';
+import {
+  afterBatchInsert,
+  decideBatch,
+  lockDedupeKeys,
+  type DedupeLocking,
+  type RuledCreate,
+} from './batch-rules';
 import { insertBatch, type PreparedCreate } from './bulk-insert';
 import { updateBatch, type PlannedUpdate } from './bulk-update';
 import { text, type RowIssue } from './import-errors';
@@ -26,6 +35,7 @@ export interface BatchOutcome extends BatchCounts {
 
 interface Pending extends PreparedCreate {
   readonly input: RecordJson;
+  readonly firings?: RuleOutcome['firings'];
 }
 
 type Entry =
@@ -51,6 +61,11 @@ export async function writeBatch(
     readonly taken?: (key: string) => boolean;
     /** Called once this batch knows which keys it creates, before it writes anything. */
     readonly onPlanned?: (createdKeys: ReadonlySet<string>) => void;
+    /**
+     * How the table's dedupe rules exclude concurrent writers (see `DedupeLocking`); the rule
+     * steps that need the database run when the table has any (`createNeedsDatabaseRules`).
+     */
+    readonly locking?: DedupeLocking;
   },
 ): Promise<BatchOutcome> {
   const outcome: BatchOutcome = { created: 0, updated: 0, skipped: 0, failed: 0, issues: [] };
@@ -111,7 +126,13 @@ export async function writeBatch(
     if (!entry) {
       if (!r.create!.ok) fail(rowIssues(r.row, r.create!.issues, mapping));
       else {
-        creates.push({ row: r.row, input: r.input, values: r.create!.values, line: r.line });
+        creates.push({
+          row: r.row,
+          input: r.input,
+          values: r.create!.values,
+          line: r.line,
+          firings: r.create!.firings,
+        });
         if (key !== undefined) entries.set(key, { kind: 'new', index: creates.length - 1 });
         outcome.created++;
       }
@@ -128,7 +149,12 @@ export async function writeBatch(
       if (!again.ok) fail(rowIssues(r.row, again.issues, mapping));
       else if (sameJson(again.values, pending.values)) outcome.skipped++;
       else {
-        creates[entry.index] = { row: pending.row, input, values: again.values };
+        creates[entry.index] = {
+          row: pending.row,
+          input,
+          values: again.values,
+          firings: again.firings,
+        };
         outcome.updated++;
       }
       continue;
@@ -143,6 +169,14 @@ export async function writeBatch(
     }
   }
 
+  // The dedupe rules' locks are taken before later batches plan, so rows lock in file order.
+  const rules = createNeedsDatabaseRules(context);
+  const locked = rules
+    ? await lockDedupeKeys(conn, context, creates, {
+        now: options.now,
+        locking: options.locking ?? 'keys',
+      })
+    : [];
   options.onPlanned?.(
     new Set([...entries].filter(([, e]) => e.kind === 'new').map(([key]) => key)),
   );
@@ -162,14 +196,29 @@ export async function writeBatch(
       });
     }
   }
-  const inserted = await insertBatch(conn, context, creates, options.actor);
+  let toInsert: readonly PreparedCreate[] = creates;
+  if (rules) {
+    const decided = await decideBatch(conn, kyselyOn(conn), context, locked, options.now);
+    for (const [row, issues] of decided.refused)
+      outcome.issues.push(...rowIssues(row, issues, mapping));
+    outcome.issues.push(...decided.issues);
+    outcome.failed += creates.length - decided.creates.length;
+    outcome.created -= creates.length - decided.creates.length;
+    toInsert = decided.creates;
+  }
+  const inserted = await insertBatch(conn, context, toInsert, options.actor);
+  if (rules) {
+    const refusedRows = new Set(inserted.issues.map((i) => i.row));
+    const stored = (toInsert as RuledCreate[]).filter((c) => !refusedRows.has(c.row));
+    await afterBatchInsert(conn, context, stored, options.now);
+  }
   const updated = await updateBatch(conn, context, updates, options.actor);
   for (const refused of [inserted, updated]) {
     const refusedRows = new Set(refused.issues.map((i) => i.row)).size;
     outcome.failed += refusedRows;
     outcome.issues.push(...refused.issues);
   }
-  outcome.created -= creates.length - inserted.written;
+  outcome.created -= toInsert.length - inserted.written;
   outcome.updated -= updates.length - updated.written;
   return outcome;
 }

@@ -14,6 +14,8 @@ import { databaseSnapshotKeys, importColumns, snapshotSql } from './import-colum
 export interface PreparedCreate {
   readonly row: number;
   readonly values: RecordJson;
+  /** The record's id, when the rule steps drew it already (dedupe links point at it). */
+  readonly id?: string;
   /** The staging COPY line, when the preparation already wrote it (see `stagingLine`). */
   readonly line?: string;
 }
@@ -60,7 +62,7 @@ export async function insertBatch(
     conn,
     `copy ${stage} (row_no, id, after, ${columns.map((c) => c.ref).join(', ')}) from stdin`,
     (function* () {
-      for (const c of creates) yield c.line ?? stagingLine(context, c.row, c.values);
+      for (const c of creates) yield c.line ?? stagingLine(context, c.row, c.values, c.id);
     })(),
   );
   const issues = await uniqueConflicts(conn, context);
@@ -85,7 +87,12 @@ export async function insertBatch(
  * A prepared record as a line of the staging table's COPY. Compact: a batch waiting for its turn
  * to load holds one string per row instead of the values' objects.
  */
-export function stagingLine(context: TableContext, row: number, values: RecordJson): string {
+export function stagingLine(
+  context: TableContext,
+  row: number,
+  values: RecordJson,
+  id: string = randomUUID(),
+): string {
   // The record's id is drawn here and its audit snapshot written here, where the values already
   // are JSON: building it in SQL from the stored columns costs the database a third of the insert.
   const exact = databaseSnapshotKeys(context);
@@ -96,7 +103,7 @@ export function stagingLine(context: TableContext, row: number, values: RecordJs
   }
   return copyLine([
     String(row),
-    randomUUID(),
+    id,
     JSON.stringify(after),
     ...importColumns(context).map((col) => columnText(col.storage, values[col.key])),
   ]);

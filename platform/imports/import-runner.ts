@@ -4,6 +4,7 @@ import type postgres from 'postgres';
 import type { LocalizedText } from '../../runtime/localized-text';
 import type { Database } from '../db/database';
 import type { Logger } from '../logger';
+import { createNeedsDatabaseRules } from '../records/record-service';
 import type { TableContext } from '../records/table-context';
 import { writeBatch, type BatchOutcome } from './batch-writer';
 import { createCreateStage } from './bulk-insert';
@@ -54,6 +55,7 @@ export async function runImport(
   const now = new Date();
   const onMatch = run.options.dedupe?.onMatch ?? 'create';
   const matching = onMatch !== 'create';
+  const databaseRules = createNeedsDatabaseRules(run.context);
   // Partial imports load on two connections at once unless updates must see earlier batches:
   // batches are independent without matching, and skip mode also checks the keys that batches
   // still loading create (planning is kept in file order, so each batch knows the earlier ones).
@@ -104,6 +106,8 @@ export async function runImport(
           actor: run.actor,
           now,
           taken: (key) => loading.some((keys) => keys.has(key)),
+          // One transaction over every batch cannot hold a lock per key of the whole file.
+          locking: allOrNothing ? 'table' : 'keys',
           onPlanned: (keys) => {
             mine = keys;
             loadingKeys.add(keys);
@@ -121,7 +125,8 @@ export async function runImport(
     let batch: SourceRow[] = [];
     const flush = async () => {
       const prepared = await prepareRows(db, run.context, run.mapping, batch, now, {
-        compact: !matching,
+        // Rule steps that need the database work on the values; only a plain load keeps lines.
+        compact: !matching && !databaseRules,
       });
       batch = [];
       // Not awaited: the next batch is read and prepared while this one loads.

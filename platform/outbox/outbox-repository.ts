@@ -1,5 +1,6 @@
 // Writes outbox entries inside the caller's transaction and reads the pending ones for the relay.
 import type { Transaction } from 'kysely';
+import type postgres from 'postgres';
 import type { PlatformDatabase } from '../db/schema';
 
 export interface OutboxMessage {
@@ -44,6 +45,25 @@ export async function enqueueOutbox(
     .returning('seq')
     .executeTakeFirstOrThrow();
   return row.seq;
+}
+
+/**
+ * Appends several messages with one `INSERT … SELECT` (an import's batch), in the given order, on
+ * the caller's connection inside its transaction. The JSON travels as one parameter.
+ * @example await enqueueOutboxBatch(conn, messages)
+ */
+export async function enqueueOutboxBatch(
+  conn: postgres.Sql,
+  messages: readonly OutboxMessage[],
+): Promise<void> {
+  if (messages.length === 0) return;
+  await conn.unsafe(
+    `insert into platform.outbox (topic, workflow_type, workflow_id, signal_name, payload, workflow_args, start)
+     select m->>'topic', m->>'workflowType', m->>'workflowId', m->>'signalName', m->'payload',
+       case when m ? 'workflowArgs' then m->'workflowArgs' end, coalesce((m->>'start')::boolean, true)
+     from jsonb_array_elements($1::text::jsonb) with ordinality e(m, n) order by n`,
+    [JSON.stringify(messages)],
+  );
 }
 
 /**

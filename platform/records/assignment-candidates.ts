@@ -2,7 +2,8 @@
 // rule's capacity counts them), last assignment and assigned count per rule.
 import { sql } from 'kysely';
 import type { AssignmentCandidate, CompiledAssignmentRule } from '../../runtime/rules/assignment';
-import type { Row, Tx } from './record-repository';
+import type { Db } from '../db/database';
+import type { Row } from './record-repository';
 import type { TableContext } from './table-context';
 
 /**
@@ -12,7 +13,7 @@ import type { TableContext } from './table-context';
  * @example await loadAssignmentCandidates(tx, context, rule, { lock: true, only: ['u1', 'u2'] })
  */
 export async function loadAssignmentCandidates(
-  tx: Tx,
+  tx: Db,
   context: TableContext,
   rule: CompiledAssignmentRule,
   options: { readonly lock: boolean; readonly only?: readonly string[] },

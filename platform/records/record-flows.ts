@@ -6,7 +6,7 @@ import { defaultCnCalendar } from '../../runtime/time/cn-holidays';
 import { flowWorkflowId, flowWorkflowType, type FlowStart } from '../../workflows/flow-start';
 import { outboxEventSignalName } from '../../workflows/shared';
 import { BatonError } from '../errors';
-import { enqueueOutbox } from '../outbox/outbox-repository';
+import { enqueueOutbox, type OutboxMessage } from '../outbox/outbox-repository';
 import type { Tx } from './record-repository';
 import type { RecordJson } from './record-values';
 import type { TableContext } from './table-context';
@@ -75,6 +75,23 @@ export async function enqueueFlowEvents(
   now: Date,
   form?: string,
 ): Promise<void> {
+  for (const message of flowEventMessages(context, before, after, now, form)) {
+    await enqueueOutbox(tx, message);
+  }
+}
+
+/**
+ * The outbox entries `enqueueFlowEvents` writes, one per flow of the table that starts or hears of
+ * the change. Imports insert a batch's entries with one statement.
+ */
+export function flowEventMessages(
+  context: TableContext,
+  before: RecordJson | null,
+  after: RecordJson,
+  now: Date,
+  form?: string,
+): OutboxMessage[] {
+  const messages: OutboxMessage[] = [];
   for (const flow of flowsOf(context)) {
     const workflowId = flowWorkflowId(context.space.key, flow.key, String(after.id));
     const topic = before === null ? 'record.created' : 'record.updated';
@@ -88,7 +105,7 @@ export async function enqueueFlowEvents(
       starts = condition === null || (result?.ok === true && result.value === true);
     }
     if (before === null && !starts) continue;
-    await enqueueOutbox(tx, {
+    messages.push({
       topic,
       workflowType: flowWorkflowType,
       workflowId,
@@ -99,6 +116,7 @@ export async function enqueueFlowEvents(
         : { start: false }),
     });
   }
+  return messages;
 }
 
 /** 409 while a handover of a running flow holds the record; flows themselves may still write. */
@@ -136,9 +154,20 @@ export async function enqueueFlowStart(
   record: RecordJson,
   topic = 'rules.start_flow',
 ): Promise<void> {
+  const message = flowStartMessage(context, flowKey, record, topic);
+  if (message) await enqueueOutbox(tx, message);
+}
+
+/** The outbox entry `enqueueFlowStart` writes; undefined when the table has no such flow. */
+export function flowStartMessage(
+  context: TableContext,
+  flowKey: string,
+  record: RecordJson,
+  topic = 'rules.start_flow',
+): OutboxMessage | undefined {
   const flow = flowsOf(context).find((f) => f.key === flowKey);
-  if (!flow) return;
-  await enqueueOutbox(tx, {
+  if (!flow) return undefined;
+  return {
     topic,
     workflowType: flowWorkflowType,
     workflowId: flowWorkflowId(context.space.key, flow.key, String(record.id)),
@@ -154,5 +183,5 @@ export async function enqueueFlowStart(
       ),
     ],
     start: true,
-  });
+  };
 }

@@ -24,6 +24,8 @@ import { applyTableRules } from './table-rules';
 import { enqueueRuleActions } from './rule-actions-outbox';
 import { rulesOf, runPipeline, type RuleOutcome } from './rule-pipeline';
 import { runRulePipeline } from '../../runtime/rules/pipeline';
+import type { DedupeOutcome } from '../../runtime/rules/dedupe';
+import type { ThresholdFiring } from '../../runtime/rules/scorecard';
 import type { TableContext } from './table-context';
 
 export interface RecordWriteOptions extends WriteMeta {
@@ -102,13 +104,22 @@ export async function createRecordDetailed(
  * atomic in PostgreSQL.
  */
 function createsInOneStatement(context: TableContext, values: RecordJson): boolean {
-  const rules = rulesOf(context).forTable(context.table.key);
-  if (rules.dedupe.length > 0 || rules.assignment.length > 0) return false;
-  if (rules.scorecards.some((card) => (card.card.thresholds ?? []).length > 0)) return false;
-  if (startsFlowOnCreate(context)) return false;
+  if (createNeedsDatabaseRules(context)) return false;
   return !context.table.fields.some(
     (f) => f.type === 'attachments' && Array.isArray(values[f.key]) && values[f.key] !== null,
   );
+}
+
+/**
+ * Whether a create of the table runs rule steps that need the database: dedupe look-ups,
+ * assignment, score thresholds that may fire, flows started on create. Imports run these steps
+ * batch by batch (platform/imports/batch-rules.ts) when it is true.
+ */
+export function createNeedsDatabaseRules(context: TableContext): boolean {
+  const rules = rulesOf(context).forTable(context.table.key);
+  if (rules.dedupe.length > 0 || rules.assignment.length > 0) return true;
+  if (rules.scorecards.some((card) => (card.card.thresholds ?? []).length > 0)) return true;
+  return startsFlowOnCreate(context);
 }
 
 /** Triggers that may start a flow when a record is created (through the outbox, so in a transaction). */
@@ -128,23 +139,49 @@ function tagsOf(context: TableContext, values: RecordJson): string[] {
 /**
  * What a create does before storage without the database: JSON Schema validation, defaults, the
  * pure rule steps (normalize, tag, score), computed values and CEL validations. Imports use it;
- * dedupe and assignment need the database and run in `createRecord`.
+ * they look dedupe up themselves and pass the outcome in (`dedupe`), then assign in batches.
  */
 export function prepareCreate(
   context: TableContext,
   input: unknown,
   now: Date,
-): { ok: true; values: RecordJson } | { ok: false; issues: FieldIssue[] } {
+  dedupe?: DedupeOutcome,
+):
+  | { ok: true; values: RecordJson; firings?: readonly ThresholdFiring[] }
+  | { ok: false; issues: FieldIssue[] } {
   const issues = validateWith(context.validators.create, input);
   if (issues.length > 0) return { ok: false, issues };
   const piped = runRulePipeline(
     rulesOf(context),
     context.table.key,
     withDefaults(context, input as RecordJson),
-    { now },
+    { now, dedupe },
   );
+  const values = { ...piped.record };
+  // As in runPipeline: a returning lead goes to its original's owner unless the row names one.
+  if (piped.owner && !values.owner) values.owner = piped.owner;
   try {
-    return { ok: true, values: finalValues(context, piped.record, now) };
+    const final = finalValues(context, values, now);
+    return piped.firings.length > 0
+      ? { ok: true, values: final, firings: piped.firings }
+      : { ok: true, values: final };
+  } catch (error) {
+    if (error instanceof RecordInvalidError) return { ok: false, issues: [...error.issues] };
+    throw error;
+  }
+}
+
+/**
+ * Computed values and CEL validations again on prepared values whose owner an import's batch
+ * assignment just set, as `createRecord` computes them after assignment.
+ */
+export function finishCreate(
+  context: TableContext,
+  values: RecordJson,
+  now: Date,
+): { ok: true; values: RecordJson } | { ok: false; issues: FieldIssue[] } {
+  try {
+    return { ok: true, values: finalValues(context, values, now) };
   } catch (error) {
     if (error instanceof RecordInvalidError) return { ok: false, issues: [...error.issues] };
     throw error;

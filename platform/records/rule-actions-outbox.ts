@@ -2,8 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { ruleActionsWorkflowType, type RuleNotification } from '../../workflows/rule-actions';
 import { outboxEventSignalName } from '../../workflows/shared';
-import { enqueueOutbox } from '../outbox/outbox-repository';
-import { enqueueFlowStart } from './record-flows';
+import { enqueueOutbox, type OutboxMessage } from '../outbox/outbox-repository';
+import { flowStartMessage } from './record-flows';
 import type { Tx } from './record-repository';
 import type { RecordJson } from './record-values';
 import type { RuleOutcome } from './rule-pipeline';
@@ -20,11 +20,27 @@ export async function enqueueRuleActions(
   record: RecordJson,
   outcome: RuleOutcome,
 ): Promise<void> {
+  for (const message of ruleActionMessages(context, record, outcome)) {
+    await enqueueOutbox(tx, message);
+  }
+}
+
+/**
+ * The outbox entries for a write's rule outcome, in the order they are enqueued (flow starts
+ * first, then one entry with every notification). Imports insert them for a batch at once.
+ */
+export function ruleActionMessages(
+  context: TableContext,
+  record: RecordJson,
+  outcome: Pick<RuleOutcome, 'dedupe' | 'firings' | 'assignment'>,
+): OutboxMessage[] {
+  const messages: OutboxMessage[] = [];
   const name = typeof record.name === 'string' ? record.name : String(record.id);
   const notifications: RuleNotification[] = [];
   for (const firing of outcome.firings) {
     if ('startFlow' in firing.action) {
-      await enqueueFlowStart(tx, context, firing.action.startFlow, record);
+      const start = flowStartMessage(context, firing.action.startFlow, record);
+      if (start) messages.push(start);
       continue;
     }
     const behaviours = firing.events.map((e) => `${e.label['zh-CN']}（${e.at}）`).join('；');
@@ -62,9 +78,9 @@ export async function enqueueRuleActions(
       body: outcome.assignment.reason,
     });
   }
-  if (notifications.length === 0) return;
+  if (notifications.length === 0) return messages;
   const keyPrefix = `rules/${context.space.key}/${String(record.id)}/${randomUUID()}`;
-  await enqueueOutbox(tx, {
+  messages.push({
     topic: 'rules.actions',
     workflowType: ruleActionsWorkflowType,
     workflowId: keyPrefix,
@@ -82,4 +98,5 @@ export async function enqueueRuleActions(
       },
     ],
   });
+  return messages;
 }

@@ -37,7 +37,10 @@ export interface PipelineRun {
   afterWrite(tx: Tx, recordId: string): Promise<void>;
 }
 
-/** A stage move refused: every missing requirement is listed. */
+/**
+ * A stage move refused: every missing requirement is listed. 422, not 409: the request is well
+ * formed and not racing anyone; the record lacks what the gate asks for, and retrying will not help.
+ */
 export class GateBlockedError extends BatonError {
   constructor(
     to: string,
@@ -45,11 +48,19 @@ export class GateBlockedError extends BatonError {
   ) {
     super(
       'GATE_BLOCKED',
-      409,
+      422,
       `cannot move to stage "${to}": ${missing.map((m) => m.message.en).join('; ')}`,
       { to, missing },
     );
   }
+}
+
+/**
+ * The text of the transaction lock a dedupe look-up holds (hashed with `hashtextextended(…, 0)`),
+ * one per space, table, rule and key; imports take the same locks for their batches.
+ */
+export function dedupeLockKey(context: TableContext, rule: string, key: string): string {
+  return `${context.space.id}:${context.table.key}:${rule}:${key}`;
 }
 
 export function rulesOf(context: TableContext): CompiledRules {
@@ -81,7 +92,7 @@ export async function runPipeline(
   const lookups = creating ? dedupeKeysFor(rules, table, input, options.now) : [];
   const found = [];
   for (const lookup of lookups) {
-    await sql`select pg_advisory_xact_lock(hashtextextended(${`${context.space.id}:${table}:${lookup.rule}:${lookup.key}`}, 0))`.execute(
+    await sql`select pg_advisory_xact_lock(hashtextextended(${dedupeLockKey(context, lookup.rule, lookup.key)}, 0))`.execute(
       tx,
     );
     const match = await sql<{ id: string; owner: string | null }>`

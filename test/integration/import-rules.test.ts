@@ -1,0 +1,375 @@
+// Imports take the same rule pipeline as any create, on real PostgreSQL and a real Temporal dev
+// server: dedupe by the table's rules (returning → linked and routed to the original owner),
+// assignment within capacity while API creates compete, score thresholds and flows on create.
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { AppDefinition } from '../../runtime/definition/definition-schema';
+import { medicalDeviceDefinition, medicalDeviceRules } from '../../runtime/rules/test-rules';
+import { startImport } from '../../platform/imports/import-service';
+import type { ImportOptions } from '../../platform/imports/import-options';
+import { createLogger } from '../../platform/logger';
+import { createOutboxRelay, type OutboxRelay } from '../../platform/outbox/outbox-relay';
+import { createRecordDetailed } from '../../platform/records/record-service';
+import { resolveTable } from '../../platform/records/table-context';
+import { connectTemporalClient, type TemporalClientHandle } from '../../workflows/client';
+import { apiClient } from '../support/api-client';
+import { createTestApp } from '../support/test-app';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { startTestTemporal, type TestTemporal } from '../support/test-temporal';
+
+const l = (en: string, zh: string) => ({ 'zh-CN': zh, en });
+
+/** The medical-device lead rules, a scorecard whose threshold fires on create, a flow on create. */
+function definition(): AppDefinition {
+  const base = medicalDeviceDefinition({
+    ...medicalDeviceRules,
+    scorecards: [
+      {
+        key: 'intent',
+        label: l('Intent', '意向'),
+        table: 'lead',
+        rules: [
+          {
+            key: 'douyin_ortho',
+            kind: 'field',
+            label: l('Douyin ortho ad', '抖音骨科广告'),
+            when: 'record.source == "douyin" && record.product_line == "ortho"',
+            points: 10,
+          },
+        ],
+        bands: [
+          { key: 'cold', label: l('Cold', '冷'), min: 0, color: '#e5484d' },
+          { key: 'hot', label: l('Hot', '热'), min: 10, color: '#30a46c' },
+        ],
+        thresholds: [
+          {
+            key: 'hot_lead',
+            label: l('Hot lead', '热线索'),
+            when: { reaches: 10 },
+            actions: [{ notify: 'role:supervisor', message: l('Hot import', '导入热线索') }],
+          },
+        ],
+      },
+    ],
+  });
+  return {
+    ...base,
+    flows: [
+      {
+        key: 'welcome',
+        label: l('Welcome', '欢迎'),
+        table: 'lead',
+        trigger: { on: 'record.created' },
+        nodes: [{ id: 'hold', type: 'wait', duration: 'PT1H' }],
+        edges: [],
+      },
+    ],
+  } as AppDefinition;
+}
+
+const csv = (rows: string[][]) =>
+  ['姓名,手机号,机构,省份,产品线,来源', ...rows.map((r) => r.join(','))].join('\n') + '\n';
+
+const options: ImportOptions = {
+  mapping: {
+    columns: {
+      姓名: 'name',
+      手机号: 'phone',
+      机构: 'organization',
+      省份: 'province',
+      产品线: 'product_line',
+      来源: 'source',
+    },
+  },
+  mode: 'partial',
+  encoding: 'auto',
+  sheet: 1,
+};
+
+describe('imports through the rule pipeline', () => {
+  let target: TestDatabase;
+  let temporal: TestTemporal;
+  let handle: TemporalClientHandle;
+  let relay: OutboxRelay;
+  let api: ReturnType<typeof apiClient>;
+  let dir: string;
+  const space = `imp${randomBytes(3).toString('hex')}`;
+  const records = `/api/spaces/${space}/tables/lead/records`;
+  const reps: Record<string, string> = {};
+
+  beforeAll(async () => {
+    target = await createTestDatabase();
+    temporal = await startTestTemporal(target.database.db);
+    handle = await connectTemporalClient(inject('temporalAddress'), 'default');
+    relay = createOutboxRelay({
+      database: target.database,
+      temporal: handle.client,
+      taskQueue: temporal.taskQueue,
+      logger: createLogger('error'),
+      pollIntervalMs: 100,
+    });
+    await relay.start();
+    api = apiClient(
+      createTestApp({
+        database: target.database,
+        health: { temporal: () => temporal.client, taskQueue: temporal.taskQueue },
+      }),
+    );
+    const created = await api.expect<any>(201, 'POST', '/api/spaces', {
+      key: space,
+      name: l('Imports', '导入'),
+    });
+    const db = target.database.db;
+    for (const [key, province, roles] of [
+      ['sup', '浙江', ['supervisor']],
+      ['zj1', '浙江', ['rep']],
+      ['zj2', '浙江', ['rep']],
+      ['js1', '江苏', ['rep']],
+    ] as const) {
+      reps[key] = (
+        await db
+          .insertInto('platform.users')
+          .values({
+            email: `${key}-${space}@example.cn`,
+            display_name: key,
+            province,
+            product_lines: roles[0] === 'rep' ? ['ortho'] : [],
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
+      await db
+        .insertInto('platform.space_members')
+        .values({ space_id: created.space.id, user_id: reps[key]!, roles: [...roles] })
+        .execute();
+    }
+    await api.expect(200, 'PUT', `/api/spaces/${space}/definition/draft`, definition());
+    await api.expect(201, 'POST', `/api/spaces/${space}/definition/publish`);
+    dir = await mkdtemp(path.join(os.tmpdir(), 'baton-import-rules-'));
+  });
+  afterAll(async () => {
+    await relay?.stop();
+    await handle?.connection.close();
+    await temporal?.close();
+    await target?.drop();
+  });
+
+  const importCsv = async (name: string, rows: string[][], batchSize = 1000) => {
+    const file = path.join(dir, name);
+    await writeFile(file, csv(rows));
+    const context = await resolveTable(target.database.db, space, 'lead');
+    const { job, done } = await startImport(
+      { database: target.database, logger: createLogger('error') },
+      context,
+      { path: file, name, bytes: 0, temporary: true },
+      options,
+      { actor: null, batchSize },
+    );
+    await done;
+    return (await api.expect<any>(200, 'GET', `/api/spaces/${space}/tables/lead/imports/${job.id}`))
+      .job;
+  };
+  const byName = async () => {
+    const { records: rows } = await api.expect<any>(200, 'GET', `${records}?limit=200`);
+    return new Map<string, any>(rows.map((r: any) => [r.name, r]));
+  };
+
+  let original: any;
+
+  it('marks rows that duplicate a record by the dedupe rule as returning, linked and routed to its owner', async () => {
+    original = (
+      await api.expect<any>(201, 'POST', records, {
+        name: '原始',
+        phone: '138 0013 8000',
+        organization: '北京协和医院',
+        province: '浙江',
+        product_line: 'ortho',
+      })
+    ).record;
+    expect([reps.zj1, reps.zj2]).toContain(original.owner);
+
+    const job = await importCsv('dupes.csv', [
+      // Same lead as the API's by phone + organisation (the rule's keys), written differently.
+      ['复访', '+86-138-0013-8000', '北京协和医院', '江苏', 'ortho', 'web_form'],
+      // A new lead, and the same lead again later in the file.
+      ['新甲', '13900001111', '四川大学华西医院', '江苏', 'ortho', 'web_form'],
+      ['新甲再来', '139 0000 1111', '四川大学华西医院', '浙江', 'ortho', 'web_form'],
+    ]);
+    expect(job).toMatchObject({ status: 'succeeded', created: 3, failed: 0 });
+
+    const rows = await byName();
+    const again = rows.get('复访');
+    expect(again.returning_of).toBe(original.id);
+    expect(again.owner).toBe(original.owner);
+    expect(again.tags).toContain('复访线索');
+    const first = rows.get('新甲');
+    expect(first.returning_of).toBeNull();
+    expect(first.owner).toBe(reps.js1);
+    const second = rows.get('新甲再来');
+    expect(second.returning_of).toBe(first.id);
+    expect(second.owner).toBe(reps.js1);
+
+    const db = target.database.db;
+    const audit = await db
+      .selectFrom('platform.audit_log')
+      .select(['record_id', 'source'])
+      .where('record_id', 'in', [again.id, first.id, second.id])
+      .where('action', '=', 'create')
+      .execute();
+    expect(audit.map((a) => a.source)).toEqual(['import', 'import', 'import']);
+    // The original owner hears of the returning lead, as after an API create.
+    const notices = await db
+      .selectFrom('platform.outbox')
+      .select(['workflow_args'])
+      .where('topic', '=', 'rules.actions')
+      .execute();
+    const about = (id: string) =>
+      notices.filter((n) => JSON.stringify(n.workflow_args).includes(id));
+    expect(JSON.stringify(about(again.id))).toContain('复访线索');
+    expect(JSON.stringify(about(second.id))).toContain('复访线索');
+
+    // A later API create of the imported lead finds the import's original.
+    const later = (
+      await api.expect<any>(201, 'POST', records, {
+        name: '新甲第三次',
+        phone: '13900001111',
+        organization: '四川大学华西医院',
+        province: '浙江',
+        product_line: 'ortho',
+      })
+    ).record;
+    expect(later.returning_of).toBe(first.id);
+    expect(later.owner).toBe(reps.js1);
+  });
+
+  it('assigns new rows by the rules and never past capacity while API creates compete', async () => {
+    const context = await resolveTable(target.database.db, space, 'lead');
+    const imported = Array.from({ length: 24 }, (_, i) => [
+      `导入${i}`,
+      `1370000${String(2000 + i)}`,
+      `医院${i}`,
+      '浙江',
+      'ortho',
+      'web_form',
+    ]);
+    const [job, ...created] = await Promise.all([
+      importCsv('capacity.csv', imported, 4),
+      ...Array.from({ length: 12 }, (_, i) =>
+        createRecordDetailed(
+          target.database.db,
+          context,
+          {
+            name: `接口${i}`,
+            phone: `1360000${String(3000 + i)}`,
+            organization: `诊所${i}`,
+            province: '浙江',
+            product_line: 'ortho',
+          },
+          { actor: null, source: 'api' },
+        ),
+      ),
+    ]);
+    expect(job).toMatchObject({ status: 'succeeded', created: 24, failed: 0 });
+    expect(created).toHaveLength(12);
+
+    const rows = [...(await byName()).values()];
+    const open = (id: string) => rows.filter((r) => r.owner === id).length;
+    // Capacity: fewer than 8 open leads each; 36 leads for 2 reps fill both.
+    expect(open(reps.zj1!)).toBe(8);
+    expect(open(reps.zj2!)).toBe(8);
+    const pooled = rows.filter((r) => r.owner === null && /^(导入|接口)/.test(r.name));
+    const zhejiangBefore = rows.filter(
+      (r) => !/^(导入|接口)/.test(r.name) && [reps.zj1, reps.zj2].includes(r.owner),
+    ).length;
+    expect(pooled).toHaveLength(36 - (16 - zhejiangBefore));
+    expect(pooled.some((r) => r.name.startsWith('导入'))).toBe(true);
+
+    // Rotation state counts every assignment, imported or not.
+    const state = await target.database.db
+      .selectFrom('platform.assignment_state')
+      .select(['user_id', 'assigned_count'])
+      .where('rule_key', '=', 'regional_reps')
+      .execute();
+    const assigned = Object.fromEntries(state.map((s) => [s.user_id, s.assigned_count]));
+    const routed = rows.filter(
+      (r) => r.returning_of !== null && [reps.zj1, reps.zj2].includes(r.owner),
+    ).length;
+    expect((assigned[reps.zj1!] ?? 0) + (assigned[reps.zj2!] ?? 0)).toBe(16 - routed);
+    // The pool's supervisor is told about pooled imported rows.
+    const poolNotices = await target.database.db
+      .selectFrom('platform.outbox')
+      .select(['workflow_args'])
+      .where('topic', '=', 'rules.actions')
+      .execute();
+    const pooledImport = pooled.find((r) => r.name.startsWith('导入'));
+    expect(
+      poolNotices.some(
+        (n) =>
+          JSON.stringify(n.workflow_args).includes(pooledImport.id) &&
+          JSON.stringify(n.workflow_args).includes('market'),
+      ),
+    ).toBe(true);
+  });
+
+  it('fires score thresholds and starts the flows on create for imported rows', async () => {
+    const job = await importCsv('hot.csv', [
+      ['热线索', '13500005555', '复旦大学附属中山医院', '江苏', 'ortho', 'douyin'],
+      ['冷线索', '13500006666', '某诊所', '江苏', 'ortho', 'web_form'],
+    ]);
+    expect(job).toMatchObject({ status: 'succeeded', created: 2 });
+    const rows = await byName();
+    const hot = rows.get('热线索');
+    const cold = rows.get('冷线索');
+
+    const db = target.database.db;
+    const actions = await db
+      .selectFrom('platform.outbox')
+      .select(['workflow_args', 'seq'])
+      .where('topic', '=', 'rules.actions')
+      .execute();
+    const hotNotice = actions.filter((a) => JSON.stringify(a.workflow_args).includes(hot.id));
+    expect(JSON.stringify(hotNotice)).toContain('导入热线索');
+    expect(
+      actions.some(
+        (a) =>
+          JSON.stringify(a.workflow_args).includes(cold.id) &&
+          JSON.stringify(a.workflow_args).includes('导入热线索'),
+      ),
+    ).toBe(false);
+
+    // Every imported row starts the record.created flow on Temporal, through the outbox.
+    const importedIds = [...rows.values()]
+      .filter((r) => !['原始', '新甲第三次'].includes(r.name) && !r.name.startsWith('接口'))
+      .map((r) => r.id as string);
+    expect(importedIds.length).toBe(3 + 24 + 2);
+    const deadline = Date.now() + 30_000;
+    let running: string[] = [];
+    for (;;) {
+      const { executions } = await api.expect<any>(
+        200,
+        'GET',
+        `/api/spaces/${space}/flows/welcome/executions`,
+      );
+      running = executions
+        .filter((e: any) => e.status === 'RUNNING')
+        .map((e: any) => e.recordId as string);
+      if (importedIds.every((id) => running.includes(id)) || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    expect(importedIds.filter((id) => !running.includes(id))).toEqual([]);
+    // The threshold's notice was delivered to Temporal too.
+    const delivered = await db
+      .selectFrom('platform.outbox')
+      .select(['delivered_at'])
+      .where(
+        'seq',
+        'in',
+        hotNotice.map((n) => n.seq),
+      )
+      .execute();
+    expect(delivered.every((d) => d.delivered_at !== null)).toBe(true);
+  });
+});
