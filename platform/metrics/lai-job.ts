@@ -8,6 +8,7 @@ import type { Db } from '../db/database';
 import { getPublished } from '../definitions/definition-store';
 import { resolveTable } from '../records/table-context';
 import { getSpaceOrThrow } from '../spaces/space-repository';
+import { pushFirstAidKits, type FirstAidPush } from './first-aid-push';
 import { backfillLabel } from './metric-sandbox';
 import { baseQuery, toPgArray } from './metric-sql';
 
@@ -20,6 +21,8 @@ export interface LaiSnapshot {
   readonly roleCoverage: number | null;
   readonly lai: number | null;
   readonly tookMs: number;
+  /** The first-aid kits pushed to owners below the metric's `firstAidBelow` (A6). */
+  readonly firstAid: FirstAidPush[];
 }
 
 /** The calendar day of an instant in Asia/Shanghai, as YYYY-MM-DD. */
@@ -63,7 +66,8 @@ async function recomputeOne(
 ): Promise<LaiSnapshot> {
   const started = performance.now();
   const context = await resolveTable(db, spaceKey, metric.table);
-  const p = resolveParams(metric.measure.kind === 'builtin' ? metric.measure.params : undefined);
+  const params = metric.measure.kind === 'builtin' ? metric.measure.params : undefined;
+  const p = resolveParams(params);
   const at = now.toISOString();
   const day = shanghaiDay(now);
   // Events are aggregated once per record over the type index, then joined to the leads by hash.
@@ -107,6 +111,17 @@ async function recomputeOne(
   const freshness = share(t.fresh);
   const actionDensity = share(t.dense);
   const roleCoverage = share(t.covered);
+  const firstAid =
+    params?.firstAidBelow === undefined
+      ? []
+      : await pushFirstAidKits(db, {
+          context,
+          metric,
+          params: p,
+          day,
+          now,
+          below: params.firstAidBelow,
+        });
   return {
     metric: metric.key,
     day,
@@ -122,5 +137,6 @@ async function recomputeOne(
             laiWeights.actionDensity * (actionDensity ?? 0) +
             laiWeights.roleCoverage * (roleCoverage ?? 0)),
     tookMs: Math.round(performance.now() - started),
+    firstAid,
   };
 }

@@ -43,6 +43,8 @@ export const formulaParamsSchema = z
     withinHours: z.number().min(0).max(10_000).optional(),
     /** LAI: read the daily snapshots (group by `owner` or `day`) instead of computing live. */
     snapshot: z.boolean().optional(),
+    /** LAI: an owner whose daily LAI falls below this gets the 线索急救包 first-aid kit (A6). */
+    firstAidBelow: z.number().min(0).max(100).optional(),
     /** Only this stage (stage dwell). */
     stage: keySchema.optional(),
     /** Points per action event type (contribution shares), e.g. `{ "demo": 20 }`. */
