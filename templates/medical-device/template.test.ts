@@ -77,6 +77,7 @@ describe('the medical-device pack', () => {
     const definition = instantiateOrThrow(template);
     expect(definition.lists!.invalid_reasons).toHaveLength(12);
     expect(definition.tables[0]!.stages!.map((s) => s.label['zh-CN'])).toEqual([
+      '待清洗池',
       '伦理委员会备案',
       '卫健委备案',
       '招标入围',
