@@ -114,7 +114,7 @@ describe('rule pipeline on every write', () => {
   });
 
   it('refuses a stage move without its evidence and names every missing item', async () => {
-    const refused = await api.expect<any>(409, 'PATCH', `${records}/${first.id}`, {
+    const refused = await api.expect<any>(422, 'PATCH', `${records}/${first.id}`, {
       version: first.version,
       stage: 'ethics_filed',
     });
