@@ -12,6 +12,7 @@ import type { Db } from '../db/database';
 import { getPublished } from '../definitions/definition-store';
 import { NotFoundError } from '../errors';
 import type { Actor } from '../people/actor';
+import { assertMetricReadable, hiddenFieldsOf, metricFields } from '../permissions/metric-access';
 import { presentRecord, scopedListQuery } from '../permissions/record-guard';
 import { scopeCondition } from '../permissions/scope-sql';
 import { resolveSpaceAccess, type SpaceAccess } from '../permissions/space-access';
@@ -77,7 +78,8 @@ export async function metricValues(
   options: ValuesOptions = {},
 ): Promise<MetricResult> {
   const metric = metricOrThrow(metrics.definition, key);
-  const { context, scope } = await scoped(db, metrics, metric);
+  const { context, access, scope } = await scoped(db, metrics, metric);
+  assertMetricReadable(access, metric, metrics.definition, options.groupBy);
   return computeMetric(db, { ...options, metric, context, scope, now: options.now ?? new Date() });
 }
 
@@ -106,6 +108,7 @@ export async function drillDown(
   options: DrillOptions,
 ): Promise<DrillPage> {
   const { context, access, scope } = await scoped(db, metrics, metric);
+  assertMetricReadable(access, metric, metrics.definition, options.groupBy);
   const query: DrillQuery = { ...options, metric, context, scope, now: options.now ?? new Date() };
   const behind = drillCondition(query);
   const listed: Omit<ListQuery, 'limit'> = scopedListQuery(context, access, {
@@ -163,7 +166,7 @@ export async function dashboardValues(
   key: string,
   now = new Date(),
 ): Promise<DashboardValues> {
-  const dashboard = dashboardOrThrow(metrics.definition, key);
+  const dashboard = visibleDashboard(metrics, dashboardOrThrow(metrics.definition, key));
   const contexts = new Map<
     string,
     Promise<{ context: TableContext; scope?: RawBuilder<unknown> }>
@@ -190,6 +193,26 @@ export async function dashboardValues(
     }),
   );
   return { dashboard, computedAt: now.toISOString(), widgets };
+}
+
+/**
+ * The dashboard as the viewer sees it: widgets whose metric reads a field hidden from them are
+ * left out (their figures would reveal it); the metric and drill-down routes refuse them.
+ */
+function visibleDashboard(
+  metrics: SpaceMetrics,
+  dashboard: DashboardDefinition,
+): DashboardDefinition {
+  if (metrics.access.bypass) return dashboard;
+  const widgets = dashboard.widgets.filter((widget) => {
+    const metric = metrics.definition.metrics?.find((m) => m.key === widget.metric);
+    if (!metric) return true;
+    const fields = metricFields(metric, metrics.definition, widget.groupBy ?? metric.groupBy);
+    return (
+      hiddenFieldsOf(metrics.access.table(metric.table), metrics.definition, fields).length === 0
+    );
+  });
+  return widgets.length === dashboard.widgets.length ? dashboard : { ...dashboard, widgets };
 }
 
 /** A cached dashboard answer: exact as of `computedAt`, and no write to its tables since. */

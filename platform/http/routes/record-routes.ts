@@ -19,6 +19,7 @@ import {
   scopedListQuery,
   writeGuard,
 } from '../../permissions/record-guard';
+import { duplicateAsSeenBy } from '../../permissions/duplicate-answer';
 import { presentExpanded } from '../../permissions/related-records';
 import { actingUserId, requestAccess } from '../../permissions/request-access';
 import type { SpaceAccess } from '../../permissions/space-access';
@@ -240,7 +241,9 @@ export function recordRoutes(db: Db) {
       const input = c.req.valid('json');
       assertCanCreate(access, input);
       const meta = formMetaOf(c, context, c.req.valid('query').form);
-      const record = await createRecord(db, context, input, meta);
+      const record = await createRecord(db, context, input, meta).catch(async (error: unknown) => {
+        throw await duplicateAsSeenBy(db, context, access, error);
+      });
       // Rules may hand the new record to someone else: then its creator sees only its id.
       const visible = await inScope(db, context, access, 'read', String(record.id));
       return c.json({ record: visible ? presentRecord(access, record) : { id: record.id } }, 201);
