@@ -4,6 +4,8 @@ import type { Context } from 'hono';
 import { recordAdminAction } from '../../auth/admin-audit';
 import type { Db } from '../../db/database';
 import type { Actor } from '../../people/actor';
+import { setAvailability } from '../../people/availability';
+import { UnauthenticatedError } from '../../permissions/permission-errors';
 import { requestActor } from '../request-actor';
 import {
   listMembers,
@@ -73,6 +75,16 @@ const userSchema = z
 const memberSchema = z
   .object({ user: userSchema, roles: z.array(z.string()) })
   .openapi('SpaceMember');
+
+const availabilitySchema = z
+  .object({
+    away: z.boolean().openapi({ description: 'On leave: no new leads' }),
+    onShift: z.boolean().openapi({ description: 'Within working hours: false stops new leads' }),
+  })
+  .partial()
+  .strict()
+  .refine((a) => Object.keys(a).length > 0, 'name away, onShift or both')
+  .openapi('Availability');
 
 const userParams = z.object({
   id: uuid('user').openapi({ param: { name: 'id', in: 'path' } }),
@@ -184,6 +196,31 @@ const routes = {
       ...refusals,
     },
   }),
+  myAvailability: createRoute({
+    method: 'put',
+    path: '/api/me/availability',
+    tags,
+    summary: 'Mark yourself away or back, on or off shift (assignment skips you while away or off)',
+    request: { body: json(availabilitySchema) },
+    responses: {
+      200: jsonContent(z.object({ user: userSchema }), 'Your availability'),
+      400: refusals[400],
+      401: jsonContent(errorSchema, 'Not signed in as a user'),
+    },
+  }),
+  availability: createRoute({
+    method: 'put',
+    path: '/api/users/{id}/availability',
+    tags,
+    summary:
+      "Set someone's availability: yourself, anyone below you on the reporting line (supervisors, directors), or as an administrator",
+    request: { params: userParams, body: json(availabilitySchema) },
+    responses: {
+      200: jsonContent(z.object({ user: userSchema }), 'The availability'),
+      ...refusals,
+      403: jsonContent(errorSchema, 'The user does not report to you'),
+    },
+  }),
   listMembers: createRoute({
     method: 'get',
     path: '/api/spaces/{space}/members',
@@ -226,20 +263,35 @@ export function peopleRoutes(deps: { readonly db: Db; readonly actorOf?: (c: Con
     .openapi(routes.putMember, async (c) => {
       const { space: key, userId } = c.req.valid('param');
       const space = await getSpaceOrThrow(db, key);
-      const member = await setMemberRoles(
-        db,
-        space.id,
-        userId,
-        c.req.valid('json').roles,
-        actorOf(c),
-      );
-      await recordAdminAction(db, actorOf(c), {
-        action: 'member.set',
-        spaceId: space.id,
-        target: userId,
-        details: { roles: member.roles },
+      // The role change and its audit entry commit together.
+      const member = await db.transaction().execute(async (tx) => {
+        const changed = await setMemberRoles(
+          tx,
+          space.id,
+          userId,
+          c.req.valid('json').roles,
+          actorOf(c),
+        );
+        await recordAdminAction(tx, actorOf(c), {
+          action: 'member.set',
+          spaceId: space.id,
+          target: userId,
+          details: { roles: changed.roles },
+        });
+        return changed;
       });
       return c.json({ member: publicMember(member) }, 200);
+    })
+    .openapi(routes.myAvailability, async (c) => {
+      const actor = actorOf(c);
+      if (actor.kind !== 'user') throw new UnauthenticatedError();
+      const user = await setAvailability(db, actor, actor.userId, c.req.valid('json'));
+      return c.json({ user: publicUser(user) }, 200);
+    })
+    .openapi(routes.availability, async (c) => {
+      const { id } = c.req.valid('param');
+      const user = await setAvailability(db, actorOf(c), id, c.req.valid('json'));
+      return c.json({ user: publicUser(user) }, 200);
     })
     .openapi(routes.listMembers, async (c) => {
       const space = await getSpaceOrThrow(db, c.req.valid('param').space);
