@@ -93,6 +93,11 @@ export interface PublishPlan {
 export interface PublishOptions {
   readonly checkCel?: CelChecker;
   readonly actor?: string | null;
+  /**
+   * Work that commits or rolls back with the publish, run last inside its transaction: the admin
+   * audit entry recording it.
+   */
+  readonly within?: (tx: Transaction<PlatformDatabase>, plan: PublishPlan) => Promise<void>;
 }
 
 /**
@@ -151,6 +156,7 @@ export async function publishDraft(
       })
       .execute();
     await saveDraft(tx, space.id, plan.definition, plan.version, options.actor ?? null);
+    await options.within?.(tx, plan);
     return plan;
   });
   // This process reads the new version at once; others hear the NOTIFY of migration 0050.

@@ -16,6 +16,7 @@ import { getSpaceOrThrow } from '../spaces/space-repository';
 import type { HealthSources } from '../health/health-check';
 import type { Logger } from '../logger';
 import { BatonError } from '../errors';
+import { apiSecurity, declareApiSecurity } from './openapi-security';
 import { createErrorHandler, notFound } from './error-handler';
 import { jsonGuard } from './json-guard';
 import { fileReadCheck } from '../permissions/file-access';
@@ -131,8 +132,10 @@ export function createApp(deps: AppDeps) {
     '/',
     notificationRoutes({ database: deps.database, logger: deps.logger, ...deps.notifications }),
   );
+  declareApiSecurity(app);
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
+    security: apiSecurity,
     info: {
       title: 'Baton API',
       version: '0.1.0',

@@ -282,17 +282,21 @@ export function authRoutes(deps: { readonly db: Db; readonly options: AuthOption
         );
       }
       const space = body.space === undefined ? null : await getSpaceOrThrow(db, body.space);
-      const created = await createApiToken(db, {
-        name: body.name,
-        userId: principal.userId,
-        spaceId: space?.id ?? null,
-        expiresAt,
-      });
-      await recordAdminAction(db, requestActor(c), {
-        action: 'token.create',
-        spaceId: space?.id ?? null,
-        target: created.record.id,
-        details: { name: body.name, expiresAt: created.record.expiresAt },
+      // The token exists only with its audit entry: both commit in one transaction.
+      const created = await db.transaction().execute(async (tx) => {
+        const made = await createApiToken(tx, {
+          name: body.name,
+          userId: principal.userId,
+          spaceId: space?.id ?? null,
+          expiresAt,
+        });
+        await recordAdminAction(tx, requestActor(c), {
+          action: 'token.create',
+          spaceId: space?.id ?? null,
+          target: made.record.id,
+          details: { name: body.name, expiresAt: made.record.expiresAt },
+        });
+        return made;
       });
       return c.json({ token: created.token, apiToken: created.record }, 201);
     })

@@ -377,12 +377,20 @@ export function definitionRoutes({ db, checkCel }: DefinitionRouteDeps) {
     })
     .openapi(routes.publish, async (c) => {
       const s = await editor(c, c.req.valid('param').space);
-      const plan = await publishDraft(db, s, { checkCel });
-      await recordAdminAction(db, requestActor(c), {
-        action: 'definition.publish',
-        spaceId: s.id,
-        target: s.key,
-        details: { fromVersion: plan.fromVersion, version: plan.version, steps: plan.steps.length },
+      // The audit entry commits with the new version, or neither does.
+      const plan = await publishDraft(db, s, {
+        checkCel,
+        within: (tx, done) =>
+          recordAdminAction(tx, requestActor(c), {
+            action: 'definition.publish',
+            spaceId: s.id,
+            target: s.key,
+            details: {
+              fromVersion: done.fromVersion,
+              version: done.version,
+              steps: done.steps.length,
+            },
+          }),
       });
       return c.json(planBody(plan), 201);
     })
