@@ -215,6 +215,27 @@ describe('permissions beside the record paths', () => {
       expect('ip' in allowed.json.records[0]).toBe(false);
     });
 
+    it('previews a label predicate only over readable fields, with a sample stripped of hidden ones', async () => {
+      const preview = (who: string, predicate: string) =>
+        call(who, 'POST', `/api/spaces/${space}/metrics/preview`, { table: 'lead', predicate });
+      const refused = await preview('rep_hz', `record.ip == "${ipMarker}"`);
+      expectStatus(refused, 403, 'rep previews over ip');
+      expect(refused.json.error.code).toBe('METRIC_FIELDS_HIDDEN');
+      expectStatus(
+        await preview('director', `record["key_person_mobile"] != ""`),
+        403,
+        'director previews over private contacts',
+      );
+      for (const who of ['rep_hz', 'director']) {
+        const answer = await preview(who, 'record.name != ""');
+        expectStatus(answer, 200, `${who} previews over names`);
+        expect(answer.json.sample.map((r: any) => r.id)).toContain(leadA.id);
+        const sample = answer.json.sample.find((r: any) => r.id === leadA.id);
+        expect('ip' in sample).toBe(who === 'director');
+        expect('key_person_mobile' in sample).toBe(who === 'rep_hz');
+      }
+    });
+
     it('leaves the widgets out of a dashboard that would reveal a hidden field', async () => {
       const keys = async (who: string) => {
         const answer = await call(who, 'GET', `/api/spaces/${space}/dashboards/mixed`);

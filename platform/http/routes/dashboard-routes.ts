@@ -76,7 +76,8 @@ import { recomputeLai } from '../../metrics/lai-job';
 import { backfillLabel, previewPredicate } from '../../metrics/metric-sandbox';
 import { metricOrThrow } from '../../metrics/metric-service';
 import { createRecordChangeHub, type RecordChangeHub } from '../../metrics/record-change-hub';
-import { assertAdmin } from '../../permissions/record-guard';
+import { assertPredicateReadable } from '../../permissions/metric-access';
+import { assertAdmin, presentRecord } from '../../permissions/record-guard';
 import { scopeCondition } from '../../permissions/scope-sql';
 import { viewAsHeader } from '../../permissions/request-access';
 import { resolveTable } from '../../records/table-context';
@@ -551,11 +552,17 @@ export function dashboardRoutes(deps: DashboardRouteDeps) {
       const metrics = await open(c, c.req.valid('param').space);
       const context = await resolveTable(db, metrics.space.key, body.table);
       const access = metrics.access.table(context.table.key);
+      // A predicate over a hidden field would sort records by its value; the sample shows only
+      // readable fields, as the records listing does.
+      assertPredicateReadable(access, body.predicate, metrics.definition);
       const preview = await previewPredicate(db, context, body.predicate, {
         limit: body.limit,
         scope: scopeCondition(context, access, 'read'),
       });
-      return c.json(preview, 200);
+      return c.json(
+        { ...preview, sample: preview.sample.map((r) => presentRecord(access, r)) },
+        200,
+      );
     })
     .openapi(routes.backfill, async (c) => {
       const { space, label } = c.req.valid('param');
