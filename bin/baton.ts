@@ -3,14 +3,26 @@
 //   baton login --email <e-mail> [--password …] [--token-name …]   (prints an API token)
 //   baton template list [--url http://localhost:3000] [--json]
 //   baton template install <key> --space <space> [--name 名称] [--name-en Name]
-//                                [--param name=value ...] [--url …] [--json]
+//                                [--param name=value ...] [--demo] [--url …] [--json]
+//   baton template export <space> [--out file] [--members] [--key k] [--version 1.2.0]
+//   baton template import <file> --space <space> [--param name=value ...] [--demo]
+//   baton template upgrade <space> [--file template.json] [--param …] [--resolve pointer=ours …] [--apply]
+import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 
 const usage = `Usage:
   baton login --email <e-mail> [--password P] [--token-name NAME] [--url URL]
   baton template list [--url URL] [--token T] [--json]
   baton template install <key> --space <space> [--param name=value ...]
-                         [--name 名称] [--name-en Name] [--url URL] [--token T] [--json]
+                         [--name 名称] [--name-en Name] [--demo] [--url URL] [--token T] [--json]
+  baton template export <space> [--out FILE] [--members] [--key KEY] [--version X.Y.Z]
+  baton template import <file> --space <space> [--param name=value ...] [--demo] [--json]
+  baton template upgrade <space> [--file FILE] [--param name=value ...]
+                         [--resolve /pointer=ours|theirs|base ...] [--apply] [--json]
+
+export writes the space's published definition as a template (stdout without --out);
+upgrade merges a newer pack version (--file, else the shipped pack) into the space, keeping
+its own changes: without --apply it only shows the plan and the conflicts.
 
 --url defaults to $BATON_URL, else http://localhost:$PORT (3000).
 --token defaults to $BATON_TOKEN: an API token (\`baton login\` creates one and prints it).
@@ -42,6 +54,14 @@ async function main(argv: readonly string[]): Promise<void> {
       email: { type: 'string' },
       password: { type: 'string' },
       'token-name': { type: 'string' },
+      demo: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      file: { type: 'string' },
+      members: { type: 'boolean', default: false },
+      key: { type: 'string' },
+      version: { type: 'string' },
+      resolve: { type: 'string', multiple: true },
+      apply: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -73,25 +93,99 @@ async function main(argv: readonly string[]): Promise<void> {
     else for (const t of templates) printTemplate(t);
     return;
   }
+  const params = () => Object.fromEntries((values.param ?? []).map(splitParam));
+  const printInstall = (result: InstallAnswer, what: string) => {
+    if (values.json) return console.log(JSON.stringify(result, null, 2));
+    const published = result.changed ? 'published' : 'unchanged, nothing published';
+    const created = result.users.filter((u) => u.created).length;
+    console.log(`${what} → space "${result.space.key}": version ${result.version} (${published})`);
+    console.log(`${result.users.length} demo users (${created} created)`);
+    if (result.demo)
+      console.log(
+        `demo data: ${result.demo.created} leads created, ${result.demo.existing} already there`,
+      );
+  };
   if (command === 'install' && key && values.space) {
     const zh = values.name ?? values['name-en'];
     const en = values['name-en'] ?? values.name;
     const body = {
       space: values.space,
       ...(zh && en ? { name: { 'zh-CN': zh, en } } : {}),
-      params: Object.fromEntries((values.param ?? []).map(splitParam)),
+      params: params(),
+      ...(values.demo ? { demo: true } : {}),
     };
     const result = await call<InstallAnswer>(
       `${base}/api/templates/${encodeURIComponent(key)}/install`,
       { method: 'POST', body: JSON.stringify(body) },
     );
-    if (values.json) console.log(JSON.stringify(result, null, 2));
+    printInstall(result, key);
+    return;
+  }
+  if (command === 'export' && key) {
+    const query = new URLSearchParams({
+      ...(values.members ? { members: 'true' } : {}),
+      ...(values.key ? { key: values.key } : {}),
+      ...(values.version ? { version: values.version } : {}),
+    });
+    const template = await call<{ key: string; version: string }>(
+      `${base}/api/spaces/${encodeURIComponent(key)}/template?${query}`,
+    );
+    const text = JSON.stringify(template, null, 2) + '\n';
+    if (!values.out) process.stdout.write(text);
     else {
-      const what = result.changed ? 'published' : 'unchanged, nothing published';
-      const created = result.users.filter((u) => u.created).length;
-      console.log(`${key} → space "${result.space.key}": version ${result.version} (${what})`);
-      console.log(`${result.users.length} demo users (${created} created)`);
+      await writeFile(values.out, text);
+      console.log(`space "${key}" → ${values.out} (template ${template.key} ${template.version})`);
     }
+    return;
+  }
+  if (command === 'import' && key && values.space) {
+    const template = JSON.parse(await readFile(key, 'utf8')) as { key?: string };
+    const result = await call<InstallAnswer>(`${base}/api/templates/import`, {
+      method: 'POST',
+      body: JSON.stringify({
+        template,
+        space: values.space,
+        params: params(),
+        ...(values.demo ? { demo: true } : {}),
+      }),
+    });
+    printInstall(result, `${key} (${template.key ?? '?'})`);
+    return;
+  }
+  if (command === 'upgrade' && key) {
+    const template = values.file ? JSON.parse(await readFile(values.file, 'utf8')) : undefined;
+    const resolutions = (values.resolve ?? []).map((text) => {
+      const [pointer, take] = splitParam(text);
+      if (take !== 'ours' && take !== 'theirs' && take !== 'base')
+        throw new CliError(`--resolve takes /pointer=ours|theirs|base, got "${text}"`);
+      return { pointer, take };
+    });
+    const plan = await call<UpgradeAnswer>(
+      `${base}/api/spaces/${encodeURIComponent(key)}/template/upgrade`,
+      {
+        method: 'POST',
+        body: JSON.stringify({
+          ...(template ? { template } : {}),
+          params: params(),
+          resolutions,
+          apply: values.apply,
+        }),
+      },
+    );
+    if (values.json) return console.log(JSON.stringify(plan, null, 2));
+    console.log(
+      `space "${key}": ${plan.from.key} ${plan.from.version} → ${plan.to.version}, ${plan.changes.length} change(s)`,
+    );
+    for (const c of plan.conflicts)
+      console.log(
+        `  conflict ${c.pointer} (${c.kind}): base ${show(c.base)} / ours ${show(c.ours)} / theirs ${show(c.theirs)}`,
+      );
+    for (const i of plan.issues)
+      console.log(`  problem ${String(i.pointer)}: ${describe(i.message)}`);
+    if (plan.applied) console.log(`applied: version ${plan.version}`);
+    else if (plan.conflicts.length > 0)
+      console.log('not applied: settle each conflict with --resolve <pointer>=ours|theirs|base');
+    else console.log('not applied: run again with --apply');
     return;
   }
   throw new CliError(usage);
@@ -112,6 +206,27 @@ interface InstallAnswer {
   readonly version: number;
   readonly changed: boolean;
   readonly users: ReadonlyArray<{ readonly created: boolean }>;
+  readonly demo?: { readonly created: number; readonly existing: number };
+}
+
+interface UpgradeAnswer {
+  readonly from: { readonly key: string; readonly version: string };
+  readonly to: { readonly version: string };
+  readonly changes: readonly unknown[];
+  readonly conflicts: ReadonlyArray<{
+    readonly pointer: string;
+    readonly kind: string;
+    readonly base?: unknown;
+    readonly ours?: unknown;
+    readonly theirs?: unknown;
+  }>;
+  readonly issues: ReadonlyArray<Record<string, unknown>>;
+  readonly applied: boolean;
+  readonly version?: number;
+}
+
+function show(value: unknown): string {
+  return value === undefined ? '(none)' : JSON.stringify(value);
 }
 
 function printTemplate(t: TemplateSummary): void {

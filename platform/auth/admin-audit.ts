@@ -15,6 +15,7 @@ export type AdminAction =
   | 'token.create'
   | 'token.revoke'
   | 'template.install'
+  | 'template.upgrade'
   | 'space.create'
   | 'admin.seed';
 

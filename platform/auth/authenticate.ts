@@ -49,6 +49,7 @@ const adminRoutes: readonly { method: string; path: RegExp; action: string }[] =
   { method: 'POST', path: /^\/api\/spaces$/, action: 'create spaces' },
   { method: 'POST', path: /^\/api\/users$/, action: 'create users' },
   { method: 'POST', path: /^\/api\/templates\/[^/]+\/install$/, action: 'install templates' },
+  { method: 'POST', path: /^\/api\/templates\/import$/, action: 'install templates' },
   { method: '*', path: /^\/api\/admin\//, action: 'use the admin API' },
 ];
 

@@ -13,8 +13,10 @@ import { auth } from './migrations/0010-auth';
 import { adminAudit } from './migrations/0011-admin-audit';
 import { metrics } from './migrations/0020-metrics';
 import { thresholdCrossings } from './migrations/0021-threshold-crossings';
+import { metricBuckets } from './migrations/0022-metric-buckets';
 import { flowScheduleTicks } from './migrations/0030-flow-schedule-ticks';
 import { definitionNotify } from './migrations/0050-definition-notify';
+import { spaceTemplates } from './migrations/0060-space-templates';
 
 /** Every platform migration, in order. Names are permanent once released. */
 export const platformMigrations: Readonly<Record<string, Migration>> = {
@@ -30,8 +32,10 @@ export const platformMigrations: Readonly<Record<string, Migration>> = {
   '0011-admin-audit': adminAudit,
   '0020-metrics': metrics,
   '0021-threshold-crossings': thresholdCrossings,
+  '0022-metric-buckets': metricBuckets,
   '0030-flow-schedule-ticks': flowScheduleTicks,
   '0050-definition-notify': definitionNotify,
+  '0060-space-templates': spaceTemplates,
 };
 
 /**

@@ -9,6 +9,7 @@ import type {
   UserPasswordsTable,
 } from '../auth/auth-tables';
 import type { FilesTable } from '../files/files-table';
+import type { SpaceTemplatesTable } from '../templates/space-templates-table';
 import type { ImportJobErrorsTable, ImportJobsTable } from '../imports/import-jobs-table';
 
 export interface SpacesTable {
@@ -227,4 +228,5 @@ export interface PlatformDatabase {
   'platform.sessions': SessionsTable;
   'platform.api_tokens': ApiTokensTable;
   'platform.admin_audit': AdminAuditTable;
+  'platform.space_templates': SpaceTemplatesTable;
 }

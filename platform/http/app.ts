@@ -112,7 +112,7 @@ export function createApp(deps: AppDeps) {
     }),
   );
   app.route('/', peopleRoutes({ db: deps.database.db }));
-  app.route('/', templateRoutes({ db: deps.database.db }));
+  app.route('/', templateRoutes({ db: deps.database.db, files: deps.files.store }));
   app.route('/', intakeRoutes({ db: deps.database.db }));
   app.route('/', eventRoutes({ db: deps.database.db }));
   app.route('/', dryRunRoutes({ db: deps.database.db }));

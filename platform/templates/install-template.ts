@@ -1,8 +1,8 @@
 // Installs a starter pack: the space, its demo people and the instantiated definition, published.
 import { sql } from 'kysely';
-import type { AppDefinition } from '../../runtime/definition/definition-schema';
 import type { DefinitionIssue } from '../../runtime/definition/definition-issue';
 import { sameJson } from '../../runtime/definition/diff-definitions';
+import { designedDefinition } from '../../runtime/templates/export-template';
 import type { CelChecker } from '../../runtime/definition/validate-definition';
 import { instantiateTemplate } from '../../runtime/templates/instantiate-template';
 import type { Template } from '../../runtime/templates/template-schema';
@@ -14,6 +14,7 @@ import { BatonError, ConflictError } from '../errors';
 import type { Actor } from '../people/actor';
 import { createSpace, getSpaceOrThrow, type Space } from '../spaces/space-repository';
 import { upsertDemoUsers, type InstalledUser } from './demo-users';
+import { saveInstalledTemplate } from './installed-template-repository';
 
 /** 400: the parameters do not fit the template; `details.issues` points at each (`/params/<name>`). */
 export class TemplateParamsInvalidError extends BatonError {
@@ -93,12 +94,22 @@ export async function installTemplate(
         if (!checked.ok) throw new DefinitionInvalidError(checked.issues);
       }
       const users = await upsertDemoUsers(conn, space, template.demoUsers ?? [], options.actor);
-      if (published.version > 0 && sameJson(designed(published.definition), definition)) {
+      const actor = options.actor.kind === 'user' ? options.actor.userId : null;
+      // The pack version and what it gave: the base a later upgrade merges against.
+      const remember = () =>
+        saveInstalledTemplate(conn, space.id, {
+          template,
+          params: request.params ?? {},
+          definition,
+          by: actor,
+        });
+      if (published.version > 0 && sameJson(designedDefinition(published.definition), definition)) {
+        await remember();
         return { space, spaceCreated: created, version: published.version, changed: false, users };
       }
-      const actor = options.actor.kind === 'user' ? options.actor.userId : null;
       await saveDraft(conn, space.id, definition, published.version, actor);
       const plan = await publishDraft(conn, space, { checkCel: options.checkCel, actor });
+      await remember();
       return { space, spaceCreated: created, version: plan.version, changed: true, users };
     } finally {
       await sql`select pg_advisory_unlock(${lock})`.execute(conn);
@@ -124,16 +135,4 @@ async function ensureSpace(
       return { space: await getSpaceOrThrow(db, key), created: false };
     throw error;
   }
-}
-
-/** The definition as designed: without the retired tables and fields publish keeps track of. */
-function designed(definition: AppDefinition): AppDefinition {
-  const tables = definition.tables.map((table) => {
-    const copy = { ...table };
-    delete copy.retiredFields;
-    return copy;
-  });
-  const copy = { ...definition, tables };
-  delete copy.retiredTables;
-  return copy;
 }

@@ -1,13 +1,17 @@
-// Templates API: the starter packs with their parameters, and installing one into a space.
+// Templates API: the starter packs with their parameters, installing one (shipped or sent) into a
+// space, optionally with demo data; a space's own template routes are in space-template-routes.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { CelChecker } from '../../../runtime/definition/validate-definition';
 import type { Template } from '../../../runtime/templates/template-schema';
 import { recordAdminAction } from '../../auth/admin-audit';
 import type { Db } from '../../db/database';
+import { BatonError } from '../../errors';
 import type { Actor } from '../../people/actor';
 import { requestActor } from '../request-actor';
-import { installTemplate } from '../../templates/install-template';
+import type { FileStore } from '../../files/file-store';
+import { seedDemoData } from '../../templates/demo-data';
+import { installTemplate, type InstallResult } from '../../templates/install-template';
 import { createTemplateCatalog, type TemplateCatalog } from '../../templates/template-catalog';
 import {
   errorSchema,
@@ -17,6 +21,7 @@ import {
   spaceSchema,
 } from '../schemas';
 import { validationHook } from '../validation-hook';
+import { spaceTemplateRoutes, templateFromBody } from './space-template-routes';
 
 const tags = ['templates'];
 const text = z.object({ 'zh-CN': z.string(), en: z.string() });
@@ -60,8 +65,30 @@ const installResultSchema = z
     version: z.number().int(),
     changed: z.boolean(),
     users: z.array(installedUserSchema),
+    demo: z
+      .object({
+        created: z.number().int(),
+        existing: z.number().int(),
+        byStage: z.record(z.string(), z.number().int()),
+        accepted: z.number().int(),
+      })
+      .optional()
+      .openapi({ description: 'Demo leads, when `demo` was asked for' }),
   })
   .openapi('TemplateInstall');
+
+const installBody = {
+  space: identifierSchema,
+  name: localizedTextSchema.optional(),
+  params: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .openapi({ example: { first_response: 'PT2H', capacity: 6 } }),
+  demo: z.boolean().optional().openapi({
+    description:
+      'Also create realistic demo leads (every stage, escalations running) through the normal pipeline; never twice',
+  }),
+};
 
 const routes = {
   list: createRoute({
@@ -92,16 +119,7 @@ const routes = {
         required: true,
         content: {
           'application/json': {
-            schema: z
-              .object({
-                space: identifierSchema,
-                name: localizedTextSchema.optional(),
-                params: z
-                  .record(z.string(), z.unknown())
-                  .optional()
-                  .openapi({ example: { first_response: 'PT2H', capacity: 6 } }),
-              })
-              .strict(),
+            schema: z.object(installBody).strict(),
           },
         },
       },
@@ -121,6 +139,31 @@ const routes = {
       422: jsonContent(errorSchema, "The pack does not fit the space's published definition"),
     },
   }),
+  import: createRoute({
+    method: 'post',
+    path: '/api/templates/import',
+    tags,
+    summary: 'Install a template document (e.g. one exported from a space) into a space',
+    request: {
+      body: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: z
+              .object({ template: z.record(z.string(), z.unknown()), ...installBody })
+              .strict(),
+          },
+        },
+      },
+    },
+    responses: {
+      201: jsonContent(installResultSchema, 'Installed'),
+      200: jsonContent(installResultSchema, 'Already installed'),
+      400: jsonContent(errorSchema, 'Template (TEMPLATE_INVALID) or parameters invalid'),
+      409: jsonContent(errorSchema, 'A type change would lose values'),
+      422: jsonContent(errorSchema, "The template does not fit the space's published definition"),
+    },
+  }),
 };
 
 export interface TemplateRouteDeps {
@@ -130,6 +173,8 @@ export interface TemplateRouteDeps {
   readonly checkCel?: CelChecker;
   /** Who is calling; the authenticated request actor by default. */
   readonly actorOf?: (c: Context) => Actor;
+  /** Where demo data's evidence files are stored; without it `demo` is refused. */
+  readonly files?: FileStore;
 }
 
 export function templateRoutes(deps: TemplateRouteDeps) {
@@ -142,28 +187,61 @@ export function templateRoutes(deps: TemplateRouteDeps) {
     })
     .openapi(routes.install, async (c) => {
       const template = await catalog.getOrThrow(c.req.valid('param').key);
-      const result = await installTemplate(deps.db, template, c.req.valid('json'), {
-        actor: actorOf(c),
-        checkCel: deps.checkCel,
-      });
-      await recordAdminAction(deps.db, actorOf(c), {
-        action: 'template.install',
-        target: template.key,
-        details: {
-          space: result.space,
-          version: result.version,
-          changed: result.changed,
-          users: result.users.length,
-        },
-      });
-      const body = {
+      const { status, body } = await install(c, template, c.req.valid('json'));
+      return status === 201 ? c.json(body, 201) : c.json(body, 200);
+    })
+    .openapi(routes.import, async (c) => {
+      const { template: document, ...request } = c.req.valid('json');
+      const { status, body } = await install(c, templateFromBody(document), request);
+      return status === 201 ? c.json(body, 201) : c.json(body, 200);
+    })
+    .route('/', spaceTemplateRoutes({ db: deps.db, catalog, checkCel: deps.checkCel, actorOf }));
+
+  async function install(
+    c: Context,
+    template: Template,
+    request: {
+      space: string;
+      name?: { 'zh-CN': string; en: string };
+      params?: Record<string, unknown>;
+      demo?: boolean;
+    },
+  ) {
+    if (request.demo && !deps.files)
+      throw new BatonError(
+        'DEMO_UNAVAILABLE',
+        400,
+        'this server stores no files; demo data is unavailable',
+      );
+    const result: InstallResult = await installTemplate(deps.db, template, request, {
+      actor: actorOf(c),
+      checkCel: deps.checkCel,
+    });
+    const demo =
+      request.demo && deps.files
+        ? await seedDemoData(deps.db, result.space.key, { files: deps.files, settleHandoversMs: 0 })
+        : undefined;
+    await recordAdminAction(deps.db, actorOf(c), {
+      action: 'template.install',
+      target: template.key,
+      details: {
         space: result.space,
         version: result.version,
         changed: result.changed,
-        users: result.users.map((u) => ({ ...u, roles: [...u.roles] })),
-      };
-      return result.changed || result.spaceCreated ? c.json(body, 201) : c.json(body, 200);
+        users: result.users.length,
+        ...(demo && { demo: demo.created }),
+      },
     });
+    const body = {
+      space: result.space,
+      version: result.version,
+      changed: result.changed,
+      users: result.users.map((u) => ({ ...u, roles: [...u.roles] })),
+      ...(demo && { demo: { ...demo, byStage: { ...demo.byStage } } }),
+    };
+    const status = result.changed || result.spaceCreated || (demo?.created ?? 0) > 0 ? 201 : 200;
+    return { status, body } as const;
+  }
 }
 
 function summaryOf(template: Template) {

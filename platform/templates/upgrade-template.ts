@@ -1,0 +1,153 @@
+// Upgrades a space to a newer version of the pack it was installed from, keeping the admin's changes:
+// a three-way merge of the installed pack version, the space's published definition and the new one.
+import { sql } from 'kysely';
+import type { AppDefinition } from '../../runtime/definition/definition-schema';
+import type { DefinitionIssue } from '../../runtime/definition/definition-issue';
+import { diffDefinitions, type DefinitionChange } from '../../runtime/definition/diff-definitions';
+import { validateDefinition, type CelChecker } from '../../runtime/definition/validate-definition';
+import { designedDefinition } from '../../runtime/templates/export-template';
+import { instantiateTemplate } from '../../runtime/templates/instantiate-template';
+import {
+  mergeDefinitions,
+  type MergeConflict,
+  type MergeResolution,
+} from '../../runtime/templates/merge-definitions';
+import type { Template } from '../../runtime/templates/template-schema';
+import type { Db } from '../db/database';
+import { getPublished, saveDraft } from '../definitions/definition-store';
+import { publishDraft } from '../definitions/publish-service';
+import { BatonError, ConflictError } from '../errors';
+import type { Actor } from '../people/actor';
+import { getSpaceOrThrow } from '../spaces/space-repository';
+import { TemplateParamsInvalidError } from './install-template';
+import { getInstalledTemplate, saveInstalledTemplate } from './installed-template-repository';
+
+/** 409: the space was not installed from a pack, so there is no base to merge against. */
+export class NotInstalledFromTemplateError extends ConflictError {
+  constructor(space: string) {
+    super(
+      'NOT_INSTALLED_FROM_TEMPLATE',
+      `space "${space}" was not installed from a template; there is nothing to upgrade`,
+    );
+  }
+}
+
+/** 409: an upgrade was asked to apply while conflicts or definition problems remain. */
+export class UpgradeBlockedError extends BatonError {
+  constructor(readonly plan: UpgradePlan) {
+    super(
+      'UPGRADE_CONFLICTS',
+      409,
+      `the upgrade has ${plan.conflicts.length} unresolved conflict(s) and ${plan.issues.length} definition problem(s); resolve them and apply again`,
+      { conflicts: plan.conflicts, issues: plan.issues },
+    );
+  }
+}
+
+export interface UpgradeRequest {
+  /** Parameters to change; the others keep the values the space was installed with. */
+  readonly params?: Readonly<Record<string, unknown>>;
+  readonly resolutions?: readonly MergeResolution[];
+  /** Publish the merged definition (only when nothing is left to resolve). */
+  readonly apply?: boolean;
+}
+
+export interface UpgradePlan {
+  readonly from: { readonly key: string; readonly version: string };
+  readonly to: { readonly key: string; readonly version: string };
+  /** The parameters the new version is instantiated with. */
+  readonly params: Readonly<Record<string, unknown>>;
+  /** The definition the upgrade publishes; at an unresolved conflict it holds the space's value. */
+  readonly merged: AppDefinition;
+  readonly conflicts: readonly MergeConflict[];
+  readonly unusedResolutions: readonly MergeResolution[];
+  /** What publishing `merged` changes in the space's published definition. */
+  readonly changes: readonly DefinitionChange[];
+  /** Problems of the merged definition, as a publish would report them. */
+  readonly issues: readonly DefinitionIssue[];
+  /** Set when the upgrade was applied: the version published (unchanged when nothing changed). */
+  readonly version?: number;
+  readonly applied: boolean;
+}
+
+/**
+ * Plans (and with `apply`, publishes) the upgrade of a space to `template`. Base: the definition
+ * the installed pack version gave; ours: the space's published definition; theirs: `template`
+ * with the installed parameters (and any changed ones). Changes from either side are kept;
+ * conflicts are reported with the three values and never settled silently: applying is refused
+ * (409) while any remains, or while the merged definition would not publish.
+ * @example await upgradeTemplate(db, 'meddev', packV2, { apply: true }, { actor })
+ */
+export async function upgradeTemplate(
+  db: Db,
+  spaceKey: string,
+  template: Template,
+  request: UpgradeRequest,
+  options: { readonly actor: Actor; readonly checkCel?: CelChecker },
+): Promise<UpgradePlan> {
+  const space = await getSpaceOrThrow(db, spaceKey);
+  const plan = async (reader: Db) => {
+    const installed = await getInstalledTemplate(reader, space.id);
+    if (!installed) throw new NotInstalledFromTemplateError(space.key);
+    if (installed.template.key !== template.key)
+      throw new ConflictError(
+        'TEMPLATE_MISMATCH',
+        `space "${space.key}" was installed from "${installed.template.key}", not "${template.key}"`,
+      );
+    const params = { ...installed.params, ...request.params };
+    const theirs = instantiateTemplate(template, params, { checkCel: options.checkCel });
+    if (!theirs.ok) throw new TemplateParamsInvalidError(theirs.issues);
+    const published = await getPublished(reader, space.id);
+    const ours = designedDefinition(published.definition);
+    const result = mergeDefinitions(
+      installed.definition,
+      ours,
+      theirs.value,
+      request.resolutions ?? [],
+    );
+    const validated = validateDefinition(result.merged, {
+      previous: published.definition,
+      checkCel: options.checkCel,
+    });
+    const merged = validated.ok ? validated.value : result.merged;
+    const upgrade: UpgradePlan = {
+      from: { key: installed.template.key, version: installed.template.version },
+      to: { key: template.key, version: template.version },
+      params,
+      merged,
+      conflicts: result.conflicts,
+      unusedResolutions: result.unusedResolutions,
+      changes: diffDefinitions(ours, merged),
+      issues: validated.ok ? [] : validated.issues,
+      applied: false,
+    };
+    return { upgrade, theirs: theirs.value, published };
+  };
+
+  if (!request.apply) return (await plan(db)).upgrade;
+  // Applying is serialized with installs into the same space.
+  return db.connection().execute(async (conn) => {
+    const lock = sql`hashtext('baton.template-install'), hashtext(${space.key})`;
+    await sql`select pg_advisory_lock(${lock})`.execute(conn);
+    try {
+      const { upgrade, theirs, published } = await plan(conn);
+      if (upgrade.conflicts.length > 0 || upgrade.issues.length > 0)
+        throw new UpgradeBlockedError(upgrade);
+      const actor = options.actor.kind === 'user' ? options.actor.userId : null;
+      let version = published.version;
+      if (upgrade.changes.length > 0) {
+        await saveDraft(conn, space.id, upgrade.merged, published.version, actor);
+        version = (await publishDraft(conn, space, { checkCel: options.checkCel, actor })).version;
+      }
+      await saveInstalledTemplate(conn, space.id, {
+        template,
+        params: upgrade.params,
+        definition: theirs,
+        by: actor,
+      });
+      return { ...upgrade, version, applied: true };
+    } finally {
+      await sql`select pg_advisory_unlock(${lock})`.execute(conn);
+    }
+  });
+}
