@@ -212,7 +212,12 @@ async function assignBatch(
   }
   // As runPipeline: look without locks for who could take any of the rows, lock those people in id
   // order, then count. Counts read after the lock see every commit it waited for.
-  const everyone = await loadAssignmentCandidates(db, context, rule, { lock: false });
+  // Counts of 0 in the first look: nobody is left out for capacity, so the lock covers everyone
+  // the counted choice could pick.
+  const everyone = await loadAssignmentCandidates(db, context, rule, {
+    lock: false,
+    counts: false,
+  });
   const contenders = new Set<string>();
   for (const c of creates) {
     if (contenders.size === everyone.length) break;

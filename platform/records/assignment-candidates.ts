@@ -16,10 +16,20 @@ export async function loadAssignmentCandidates(
   tx: Db,
   context: TableContext,
   rule: CompiledAssignmentRule,
-  options: { readonly lock: boolean; readonly only?: readonly string[] },
+  options: {
+    readonly lock: boolean;
+    readonly only?: readonly string[];
+    /** false: every open count reads 0 (a first look for who could take a record at all). */
+    readonly counts?: boolean;
+  },
 ): Promise<AssignmentCandidate[]> {
   if (options.only?.length === 0) return [];
   const capacity = rule.rule.entries.find((e) => e.capacity)?.capacity;
+  // Open records are counted only where a capacity or least-loaded reads them: a rep may own
+  // hundreds of thousands of records, and the count would be the assignment's whole cost.
+  const counted =
+    options.counts !== false &&
+    rule.rule.entries.some((e) => e.capacity || e.strategy === 'least_loaded');
   const closed = capacity?.closedStages ?? [];
   const only = options.only ? sql`and u.id = any(${options.only}::uuid[])` : sql``;
   if (options.lock) {
@@ -37,7 +47,7 @@ export async function loadAssignmentCandidates(
     join platform.users u on u.id = m.user_id
     cross join lateral (
       select count(*)::int as n from ${sql.raw(context.ref)} r
-      where r.owner = u.id and r.deleted_at is null
+      where ${sql.raw(String(counted))} and r.owner = u.id and r.deleted_at is null
         and (r.stage is null or not (r.stage = any(${closed}::text[])))
     ) open
     left join platform.assignment_state s

@@ -2,7 +2,11 @@
 // Run: node --import tsx test/bench/import-bench.ts
 //   ROWS=100000 for a smaller run, DEDUPE=1 to match on phone (skip), MODE=all_or_nothing for one
 //   transaction, FORMAT=xlsx to generate and import an .xlsx instead of a CSV, EXPORT=1 to export
-//   the table afterwards in the same format and time that too.
+//   the table afterwards in the same format and time that too. RULES=1 gives the table the rule
+//   steps that need the database (a dedupe rule on phone that marks returning leads — every tenth
+//   row repeats an earlier phone —, round-robin assignment by province over 30 reps, a scorecard
+//   whose threshold notifies the supervisor for about a fifth of the rows); FLOWS=1 adds a flow
+//   started on record.created (an outbox entry with the definition snapshot per row).
 // A script, not a test: timings depend on the machine.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -12,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
+import { sql } from 'kysely';
 import { openDatabase } from '../../platform/db/database';
 import { migratePlatformOrThrow } from '../../platform/db/migrate';
 import { createLogger } from '../../platform/logger';
@@ -24,6 +29,8 @@ const rows = Number(process.env.ROWS ?? 1_000_000);
 const dedupe = process.env.DEDUPE === '1';
 const mode = process.env.MODE === 'all_or_nothing' ? 'all_or_nothing' : 'partial';
 const format = process.env.FORMAT === 'xlsx' ? 'xlsx' : 'csv';
+const withRules = process.env.RULES === '1';
+const withFlows = process.env.FLOWS === '1';
 const l = (en: string, zh: string) => ({ 'zh-CN': zh, en });
 const provinces = ['浙江', '江苏', '广东', '山东', '河南', '四川', '湖北', '福建'];
 const options = (names: string[]) =>
@@ -87,6 +94,63 @@ const fields = [
   },
   { key: 'code', type: 'auto_number', prefix: 'L-', padding: 8, label: l('Lead no.', '线索编号') },
 ];
+const benchRules = {
+  dedupe: [
+    {
+      key: 'same_phone',
+      label: l('Same phone', '同手机号'),
+      table: 'lead',
+      keys: ['phone'],
+      window: 'P30D',
+      outcome: 'mark_returning',
+      tag: '复访',
+      notify: 'original_owner',
+    },
+  ],
+  assignment: [
+    {
+      key: 'by_province',
+      label: l('By province', '按省份'),
+      table: 'lead',
+      entries: [
+        {
+          key: 'province',
+          candidates: 'user.province == record.province',
+          strategy: 'round_robin',
+        },
+      ],
+      fallback: { pool: 'market', notify: 'role:supervisor' },
+    },
+  ],
+  scorecards: [
+    {
+      key: 'intent',
+      label: l('Intent', '意向'),
+      table: 'lead',
+      rules: [
+        {
+          key: 'vip_rated',
+          kind: 'field',
+          label: l('VIP, rated 3+', '重点客户且星级≥3'),
+          when: 'record.vip == true && record.rating >= 3',
+          points: 10,
+        },
+      ],
+      bands: [
+        { key: 'cold', label: l('Cold', '冷'), min: 0, color: '#e5484d' },
+        { key: 'hot', label: l('Hot', '热'), min: 10, color: '#30a46c' },
+      ],
+      thresholds: [
+        {
+          key: 'hot',
+          label: l('Hot', '热'),
+          when: { reaches: 10 },
+          actions: [{ notify: 'role:supervisor' }],
+        },
+      ],
+    },
+  ],
+};
 const csvColumns = fields.filter((f) => f.type !== 'computed' && f.type !== 'auto_number');
 
 function cells(i: number): string[] {
@@ -94,7 +158,7 @@ function cells(i: number): string[] {
   const day = String((i % 28) + 1).padStart(2, '0');
   const values = [
     `客户${i}`,
-    `1${String(3_000_000_000 + i * 7).padStart(10, '0')}`,
+    `1${String(3_000_000_000 + (withRules && i % 10 === 9 ? i - 5 : i) * 7).padStart(10, '0')}`,
     `lead${i}@example.cn`,
     `${p}第${i % 997}人民医院`,
     p,
@@ -226,9 +290,46 @@ try {
   });
   const api = apiClient(app);
   await api.expect(201, 'POST', '/api/spaces', { key: 'bench', name: l('Bench', '基准') });
+  if (withRules) {
+    const space = await database.db
+      .selectFrom('platform.spaces')
+      .select('id')
+      .where('key', '=', 'bench')
+      .executeTakeFirstOrThrow();
+    for (let r = 0; r <= 30; r++) {
+      const user = await database.db
+        .insertInto('platform.users')
+        .values({
+          email: `rep${r}@bench.example.cn`,
+          display_name: r === 30 ? '主管' : `销售${r}`,
+          province: r === 30 ? null : `v${r % provinces.length}`,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await database.db
+        .insertInto('platform.space_members')
+        .values({ space_id: space.id, user_id: user.id, roles: [r === 30 ? 'supervisor' : 'rep'] })
+        .execute();
+    }
+  }
   await api.expect(200, 'PUT', '/api/spaces/bench/definition/draft', {
     formatVersion: 1,
     tables: [{ key: 'lead', label: l('Lead', '线索'), titleField: 'name', fields }],
+    ...(withRules ? { rules: benchRules } : {}),
+    ...(withFlows
+      ? {
+          flows: [
+            {
+              key: 'welcome',
+              label: l('Welcome', '欢迎'),
+              table: 'lead',
+              trigger: { on: 'record.created' },
+              nodes: [{ id: 'hold', type: 'wait', duration: 'PT1H' }],
+              edges: [],
+            },
+          ],
+        }
+      : {}),
   });
   await api.expect(201, 'POST', '/api/spaces/bench/definition/publish');
 
@@ -280,6 +381,8 @@ try {
     format,
     mode,
     dedupe: dedupe ? 'phone, skip' : 'none',
+    rules: withRules ? 'dedupe, assignment, threshold' : 'none',
+    flows: withFlows ? 'record.created' : 'none',
     rows: job.rows,
     created: job.created,
     skipped: job.skipped,
@@ -292,6 +395,20 @@ try {
     'VmHWM (MB)': Math.round(hwm),
   });
   if (job.failed > 0) console.log('first errors', job.errors.slice(0, 3));
+  if (withRules || withFlows) {
+    const counts = await database.db
+      .selectFrom('space_bench.lead' as never)
+      .select((eb: any) => [
+        eb.fn.countAll().as('records'),
+        eb.fn.count('owner').as('owned'),
+        sql<number>`count(*) filter (where '复访' = any(tags))`.as('returning'),
+      ])
+      .executeTakeFirstOrThrow();
+    const outbox = await sql<{ topic: string; n: number; mb: number }>`
+      select topic, count(*)::int as n, round(sum(pg_column_size(workflow_args) + pg_column_size(payload)) / 1e6)::int as mb
+      from platform.outbox group by topic order by topic`.execute(database.db);
+    console.table({ ...(counts as object), outbox: JSON.stringify(outbox.rows) });
+  }
   if (job.failure) console.log('failure', job.failure);
 
   if (process.env.EXPORT === '1') {
