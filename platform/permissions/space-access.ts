@@ -1,7 +1,7 @@
 // Resolves who an actor is in a space — roles, team, regions — into the permission set every path checks.
 import { sql } from 'kysely';
 import type { AppDefinition } from '../../runtime/definition/definition-schema';
-import type { RoleDefinition } from '../../runtime/permissions/role-schema';
+import type { RoleDefinition, RowScope } from '../../runtime/permissions/role-schema';
 import type { Db } from '../db/database';
 import type { Actor } from '../people/actor';
 import { anonymousAllowed } from './anonymous-access';
@@ -168,9 +168,12 @@ function rolesOf(definition: AppDefinition, keys: readonly string[]): RoleDefini
   return (definition.roles ?? []).filter((r) => keys.includes(r.key));
 }
 
+/** Whether a role's row scopes need the user's team: the `team` scope or a CEL one naming `user.team`. */
 function usesScope(role: RoleDefinition, scope: 'team'): boolean {
+  const needs = (s: RowScope | undefined) =>
+    s === scope || (typeof s === 'object' && /\buser\s*\.\s*team\b/.test(s.cel));
   return Object.values(role.tables).some(
-    (t) => t.read === scope || t.update === scope || t.delete === scope,
+    (t) => needs(t.read) || needs(t.update) || needs(t.delete),
   );
 }
 

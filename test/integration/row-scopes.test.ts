@@ -171,6 +171,29 @@ describe('row scopes', () => {
     });
   });
 
+  it('give a CEL predicate naming user.team the whole team down the reporting line', async () => {
+    await api.expect(200, 'PUT', '/api/spaces/scopes/definition/draft', {
+      ...design,
+      roles: [
+        ...design.roles,
+        {
+          key: 'team_big',
+          label: l('团队大单', 'Team big deals'),
+          tables: { deal: { read: { cel: 'record.owner in user.team && record.amount >= 100' } } },
+        },
+      ],
+    });
+    await api.expect(201, 'POST', '/api/spaces/scopes/definition/publish');
+    await api.expect(200, 'PUT', `/api/spaces/scopes/members/${ids.mid}`, {
+      roles: ['team_big'],
+    });
+    // 甲 belongs to mid's report low (500); mid's own 乙 is too small.
+    expect(await names('mid')).toEqual(['甲']);
+    await api.expect(200, 'PUT', `/api/spaces/scopes/members/${ids.mid}`, {
+      roles: ['manager'],
+    });
+  });
+
   it('bind user values as parameters, so quotes in them stay data', async () => {
     await api.expect(200, 'PATCH', `/api/users/${ids.key_accounts}`, {
       attributes: { regions: ["江苏') or true or ('"] },
