@@ -5,18 +5,31 @@ import { quoteIdentifier } from '../../runtime/identifiers';
 import type { ReportDefinition } from '../../runtime/metrics/dashboard-schema';
 import { colorOf } from '../../runtime/metrics/dashboard-schema';
 import type { Db } from '../db/database';
-import { NotFoundError } from '../errors';
+import { BatonError, NotFoundError } from '../errors';
 import {
   dashboardOrThrow,
   dashboardTables,
   dashboardValues,
+  metricValues,
   openSpaceMetrics,
 } from '../metrics/dashboard-service';
 import { shanghaiDay } from '../metrics/lai-job';
-import { computeMetric, metricOrThrow } from '../metrics/metric-service';
-import { sendNotification, type NotificationDeps } from '../notifications/send-notification';
+import { metricOrThrow } from '../metrics/metric-service';
+import {
+  NotificationDeliveryError,
+  type DeliveryFailure,
+} from '../notifications/notification-errors';
+import {
+  sendNotification,
+  type DeliveryOutcome,
+  type NotificationDeps,
+  type NotificationRequest,
+} from '../notifications/send-notification';
 import { systemActor } from '../people/actor';
 import { resolveRecipients } from '../people/resolve-recipients';
+import { findUser } from '../people/user-repository';
+import { hiddenFieldsOf, metricFields } from '../permissions/metric-access';
+import { scopeCondition } from '../permissions/scope-sql';
 import { resolveTable } from '../records/table-context';
 import { renderReport, type ReportRow, type StalledRow } from './report-content';
 
@@ -30,6 +43,8 @@ export interface ReportDelivery {
 
 /**
  * Computes a report now and delivers it to its recipients in-app and by e-mail (HTML + .xlsx).
+ * Each user gets the report as their roles see it: their rows, no widget over a field hidden from
+ * them, stalled records they may read; an e-mail address that is nobody's gets the whole space's.
  * `runKey` makes deliveries idempotent: a retried activity sends nothing twice.
  * @example await deliverReport({ db, email }, 'meddev', 'weekly_health', 'sched-2026-03-02')
  */
@@ -41,16 +56,10 @@ export async function deliverReport(
   now = new Date(),
 ): Promise<ReportDelivery> {
   const { db } = deps;
-  const metrics = await openSpaceMetrics(db, spaceKey, { actor: systemActor('reports') });
-  const report = metrics.definition.reports?.find((r) => r.key === reportKey);
+  const system = await openSpaceMetrics(db, spaceKey, { actor: systemActor('reports') });
+  const report = system.definition.reports?.find((r) => r.key === reportKey);
   if (!report) throw new NotFoundError('report', reportKey);
   const day = shanghaiDay(now);
-  const rows =
-    report.kind === 'team_health'
-      ? await teamRows(db, metrics, report, now)
-      : await repRows(db, metrics, report, now);
-  const stalled = report.kind === 'team_health' ? await stalledRecords(db, metrics, report) : [];
-  const content = await renderReport(report, day, rows, stalled);
 
   const recipients = new Set<string>();
   for (const spec of report.recipients) {
@@ -58,43 +67,88 @@ export async function deliverReport(
       recipients.add(spec);
       continue;
     }
-    const resolved = await resolveRecipients(db, metrics.space.id, spec, {});
+    const resolved = await resolveRecipients(db, system.space.id, spec, {});
     for (const user of resolved.recipients) recipients.add(user.id);
   }
-  const base = {
-    spaceId: metrics.space.id,
-    recipients: [...recipients],
-    title: content.title,
-    body: content.text,
+
+  let rows = 0;
+  const outcomes: DeliveryOutcome[] = [];
+  const transient: DeliveryFailure[] = [];
+  const send = async (request: NotificationRequest) => {
+    try {
+      outcomes.push(...(await sendNotification(deps, request)));
+    } catch (error) {
+      if (!(error instanceof NotificationDeliveryError)) throw error;
+      transient.push(...error.failures);
+      outcomes.push(...(error.outcomes as DeliveryOutcome[]));
+    }
   };
-  const inapp = await sendNotification(deps, {
-    ...base,
-    idempotencyKey: `report/${reportKey}/${runKey}/inapp`,
-    channel: 'inapp',
-  });
-  const email = await sendNotification(deps, {
-    ...base,
-    idempotencyKey: `report/${reportKey}/${runKey}/email`,
-    channel: 'email',
-    html: content.html,
-    attachments: [
-      {
-        filename: content.filename,
-        content: content.xlsx,
-        contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-      },
-    ],
-  });
+  for (const recipient of recipients) {
+    const metrics = await metricsOf(db, spaceKey, recipient, system);
+    if (!metrics) continue;
+    const built =
+      report.kind === 'team_health'
+        ? await teamRows(db, metrics, report, now)
+        : await repRows(db, metrics, report, now);
+    rows = Math.max(rows, built.length);
+    const stalled = report.kind === 'team_health' ? await stalledRecords(db, metrics, report) : [];
+    const content = await renderReport(report, day, built, stalled);
+    const base = {
+      spaceId: system.space.id,
+      recipients: [recipient],
+      title: content.title,
+      body: content.text,
+    };
+    await send({
+      ...base,
+      idempotencyKey: `report/${reportKey}/${runKey}/inapp`,
+      channel: 'inapp',
+    });
+    await send({
+      ...base,
+      idempotencyKey: `report/${reportKey}/${runKey}/email`,
+      channel: 'email',
+      html: content.html,
+      attachments: [
+        {
+          filename: content.filename,
+          content: content.xlsx,
+          contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        },
+      ],
+    });
+  }
+  if (transient.length > 0) throw new NotificationDeliveryError(transient, outcomes);
   return {
     report: reportKey,
     day,
     recipients: recipients.size,
-    rows: rows.length,
-    failed: [...inapp, ...email].filter((o) => o.status === 'failed').length,
+    rows,
+    failed: outcomes.filter((o) => o.status === 'failed').length,
   };
 }
 
 type Metrics = Awaited<ReturnType<typeof openSpaceMetrics>>;
+
+/**
+ * The figures `recipient` may see: a user's own permission set, the whole space for an address
+ * that is nobody's (an administrator named it), none for someone no longer active.
+ */
+async function metricsOf(
+  db: Db,
+  spaceKey: string,
+  recipient: string,
+  system: Metrics,
+): Promise<Metrics | undefined> {
+  const user = await findUser(db, recipient);
+  if (!user) return recipient.includes('@') ? system : undefined;
+  try {
+    return await openSpaceMetrics(db, spaceKey, { actor: { kind: 'user', userId: user.id } });
+  } catch (error) {
+    if (error instanceof BatonError && error.status === 401) return undefined;
+    throw error;
+  }
+}
 
 async function teamRows(
   db: Db,
@@ -127,8 +181,10 @@ async function repRows(
     const metric = metricOrThrow(metrics.definition, widget.metric);
     if (metric.measure.kind === 'builtin' && metric.measure.formula === 'contribution_share')
       continue;
-    const context = await resolveTable(db, metrics.space.key, metric.table);
-    const result = await computeMetric(db, { metric, context, now, groupBy: ['owner'] });
+    const fields = metricFields(metric, metrics.definition, ['owner']);
+    if (hiddenFieldsOf(metrics.access.table(metric.table), metrics.definition, fields).length > 0)
+      continue;
+    const result = await metricValues(db, metrics, metric.key, { groupBy: ['owner'], now });
     for (const group of result.groups) {
       rows.push({
         rep: group.label?.[0] ?? group.key[0] ?? '未分配 Unassigned',
@@ -154,8 +210,12 @@ async function stalledRecords(
   const [table] = dashboardTables(metrics.definition, dashboard);
   if (!table) return [];
   const context = await resolveTable(db, metrics.space.key, table);
-  const titleField =
+  const access = metrics.access.table(table);
+  const scope = scopeCondition(context, access, 'read');
+  const named =
     context.table.titleField ?? context.table.fields.find((f) => f.type === 'text')?.key;
+  // A title the reader may not see is replaced by the record's id.
+  const titleField = named && access.alwaysReadable.has(named) ? named : undefined;
   const title = titleField ? sql.raw(`${quoteIdentifier(titleField)}::text`) : sql`id::text`;
   const result = await sql<{
     id: string;
@@ -166,7 +226,7 @@ async function stalledRecords(
     select id::text as id, ${title} as title, stage,
       extract(epoch from now() - updated_at) / 86400.0 as idle
     from ${sql.raw(context.ref)}
-    where deleted_at is null and stage is not null
+    where deleted_at is null and stage is not null${scope ? sql` and ${scope}` : sql``}
     order by updated_at asc, id limit 5`.execute(db);
   return result.rows.map((r) => ({
     id: r.id,

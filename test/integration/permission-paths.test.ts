@@ -3,6 +3,7 @@
 // API description's security schemes — against the medical-device pack on real PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../platform/auth/api-token-store';
+import { deliverReport } from '../../platform/reports/report-service';
 import { createTestApp } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -247,6 +248,43 @@ describe('permissions beside the record paths', () => {
       expect(await keys('rep_hz')).toEqual(['w_all', 'w_private']);
       expect(await keys('director')).toEqual(['w_ip', 'w_all']);
       expect(await keys('admin')).toEqual(['w_ip', 'w_all', 'w_private']);
+    });
+  });
+
+  describe('scheduled reports', () => {
+    it('gives each recipient the report as their roles see it', async () => {
+      const zj = await create({ name: '辛', organization: '辛医院', phone: '13800138121' });
+      const js = await create({ name: '壬', organization: '壬医院', phone: '13800138122' });
+      await setOwner(zj.id, users.rep_hz!);
+      await setOwner(js.id, users.rep_nj!);
+      await target.database
+        .sql`update ${schema()}.lead set stage = 'contract_signed', updated_at = now() - interval '30 days' where id in ${target.database.sql([zj.id, js.id])}`;
+      await deliverReport({ db: target.database.db }, space, 'weekly_health', 'perm-run');
+      await deliverReport({ db: target.database.db }, space, 'rep_diagnosis', 'perm-run');
+      const inbox = async (who: string, report: string) => {
+        const row = await target.database.db
+          .selectFrom('platform.notifications')
+          .select('body')
+          .where('user_id', '=', users[who]!)
+          .where('channel', '=', 'inapp')
+          .where('idempotency_key', 'like', `report/${report}/%`)
+          .executeTakeFirstOrThrow();
+        return row.body;
+      };
+      const zjHealth = await inbox('sup_zj', 'weekly_health');
+      expect(zjHealth).toContain('辛');
+      expect(zjHealth).not.toContain('壬');
+      const jsHealth = await inbox('sup_js_sh', 'weekly_health');
+      expect(jsHealth).toContain('壬');
+      expect(jsHealth).not.toContain('辛');
+      const directorHealth = await inbox('director', 'weekly_health');
+      expect(directorHealth).toContain('辛');
+      expect(directorHealth).toContain('壬');
+      // The diagnosis lists the supervisor's own reps only.
+      const diagnosis = await inbox('sup_zj', 'rep_diagnosis');
+      expect(diagnosis).toContain('王磊');
+      expect(diagnosis).not.toContain('李强');
+      expect(await inbox('sup_js_sh', 'rep_diagnosis')).toContain('李强');
     });
   });
 

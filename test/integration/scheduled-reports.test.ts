@@ -28,6 +28,8 @@ const definition = {
       stages: [{ key: 'quote', label: l('Quote', '方案报价') }],
     },
   ],
+  // Reports show each recipient what their roles read: the supervisor reads every lead.
+  roles: [{ key: 'supervisor', label: l('Supervisor', '主管'), tables: { lead: { read: 'all' } } }],
   metrics: [
     {
       key: 'leads',
