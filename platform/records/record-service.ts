@@ -68,7 +68,7 @@ export async function createRecordDetailed(
   if (options.form === undefined && createsInOneStatement(context, values)) {
     const piped = runRulePipeline(rulesOf(context), context.table.key, values, { now });
     const final = finalValues(context, piped.record, now);
-    const inserted = await write(db, context, () =>
+    const inserted = await mappingConstraints(context, () =>
       insertRowWithAudit(db, context, final, options),
     );
     return {
@@ -325,9 +325,18 @@ async function lockLive(tx: Tx, context: TableContext, id: string): Promise<Row>
 }
 
 /** Runs a write transaction, mapping constraint violations to field errors. */
-async function write<T>(db: Db, context: TableContext, work: (tx: Tx) => Promise<T>): Promise<T> {
+function write<T>(db: Db, context: TableContext, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return mappingConstraints(context, () => db.transaction().execute(work));
+}
+
+/**
+ * Runs one write, mapping constraint violations to field errors. A single-statement write goes
+ * through this alone: it must not hold a transaction's connection while it takes another from the
+ * pool (under load every connection would wait for a second one).
+ */
+async function mappingConstraints<T>(context: TableContext, work: () => Promise<T>): Promise<T> {
   try {
-    return await db.transaction().execute(work);
+    return await work();
   } catch (error) {
     throw constraintError(context, error) ?? error;
   }

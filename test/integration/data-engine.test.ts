@@ -537,6 +537,14 @@ describe('data engine through the API', () => {
     expect(history.entries[0].after).toEqual(expected);
   });
 
+  it('answers more parallel creates than the connection pool holds', async () => {
+    // The pool has 10 connections; a create that held one while waiting for another would hang.
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => api.post(records, { name: `并发 ${i}` })),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array.from({ length: 40 }, () => 201));
+  });
+
   it('pages to the microsecond and sorts NULLs last through both halves of a nullable sort', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 7; i++) {
