@@ -2,10 +2,12 @@
 // from the same rows, so they always agree), and the exact record set behind any of its numbers.
 import { sql, type RawBuilder } from 'kysely';
 import type { MetricDefinition } from '../../runtime/metrics/metric-schema';
+import { splitBonus } from '../../runtime/metrics/bonus-split';
 import { isLaiSnapshot } from '../../runtime/metrics/validate-metrics';
 import type { Db } from '../db/database';
 import { NotFoundError } from '../errors';
 import type { TableContext } from '../records/table-context';
+import { bucketSpec, bucketedRows, compactSoon, ensureRegistered } from './metric-buckets';
 import {
   aggregateOf,
   baseQuery,
@@ -13,7 +15,9 @@ import {
   dimensionsOf,
   factsJoins,
   MetricQueryError,
+  type Dimension,
   celCondition,
+  toPgArray,
   windowOf,
   type BaseOptions,
 } from './metric-sql';
@@ -24,6 +28,8 @@ export interface MetricGroup {
   readonly label: (string | null)[] | null;
   readonly value: number | null;
   readonly count: number;
+  /** Contribution shares with a bonus field: the person's part of a closed deal's bonus (B5). */
+  readonly amount?: number | null;
 }
 
 export interface MetricResult {
@@ -40,6 +46,8 @@ export interface MetricResult {
 export interface MetricQuery extends BaseOptions {
   /** Replaces the metric's group-by. */
   readonly groupBy?: readonly string[];
+  /** false: compute from the records even where day buckets could answer (tests compare both). */
+  readonly preaggregate?: boolean;
 }
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -64,6 +72,31 @@ export async function computeMetric(db: Db, query: MetricQuery): Promise<MetricR
   if (isLaiSnapshot(metric))
     return { ...head, groupBy, ...(await laiSnapshots(db, query, groupBy)) };
   const dims = dimensionsOf(context, groupBy);
+  const spec =
+    query.preaggregate === false
+      ? null
+      : bucketSpec(
+          query,
+          groupBy,
+          (context.definition.metricLabels ?? []).filter((l) => l.table === context.table.key),
+        );
+  let rows: Record<string, unknown>[];
+  if (spec) {
+    await ensureRegistered(db, context, metric, spec);
+    rows = await bucketedRows(db, query, spec);
+    compactSoon(db, query, spec);
+  } else rows = await liveRows(db, query, groupBy);
+  return resultOf(db, head, groupBy, dims, rows);
+}
+
+/** The metric computed from its records: one statement, total and groups from the same rows. */
+async function liveRows(
+  db: Db,
+  query: MetricQuery,
+  groupBy: readonly string[],
+): Promise<Record<string, unknown>[]> {
+  const { metric, context, now } = query;
+  const dims = dimensionsOf(context, groupBy);
   const { ctes, joins, params } = factsJoins(context, metric.measure, now);
   const aggregate = aggregateOf(context, metric.measure, now, params);
   const counted = contributingCondition(metric.measure, context, now);
@@ -81,7 +114,17 @@ export async function computeMetric(db: Db, query: MetricQuery): Promise<MetricR
     select ${grouping} as g, ${sql.join([...dimList, sql`${aggregate} as value`, sql`${count} as n`])}
     from base b ${joins}
     ${groupClause}`.execute(db);
+  return result.rows;
+}
 
+async function resultOf(
+  db: Db,
+  head: Pick<MetricResult, 'metric' | 'unit' | 'window' | 'computedAt'>,
+  groupBy: string[],
+  dims: readonly Dimension[],
+  rows: readonly Record<string, unknown>[],
+): Promise<MetricResult> {
+  const result = { rows };
   const total = result.rows.find(
     (r) => Number(r.g) === (1 << dims.length) - 1 || dims.length === 0,
   );
@@ -133,9 +176,9 @@ async function contributionShares(db: Db, query: MetricQuery) {
   const { context, metric } = query;
   const measure = metric.measure;
   const { params } = factsJoins(context, { kind: 'builtin', formula: 'stage_dwell' }, query.now);
-  const credits =
-    measure.kind === 'builtin' && measure.params?.credits ? measure.params.credits : params.credits;
-  const actorKey = (measure.kind === 'builtin' && measure.params?.actorKey) || 'actor';
+  const own = measure.kind === 'builtin' ? measure.params : undefined;
+  const credits = own?.credits ?? params.credits;
+  const actorKey = own?.actorKey || 'actor';
   const result = await sql<{ record_id: string; actor: string; points: number; share: number }>`
     with base as (${baseQuery(query)}),
     cp as (
@@ -153,6 +196,7 @@ async function contributionShares(db: Db, query: MetricQuery) {
     db,
     result.rows.map((r) => r.actor).filter((a) => /^[0-9a-f-]{36}$/.test(a)),
   );
+  const amounts = await closedBonusSplits(db, query, result.rows);
   const total = result.rows.reduce((s, r) => s + Number(r.points), 0);
   return {
     value: result.rows.length === 0 ? null : total,
@@ -162,8 +206,40 @@ async function contributionShares(db: Db, query: MetricQuery) {
       label: [r.record_id, users.get(r.actor) ?? r.actor],
       value: num(r.share),
       count: Number(r.points),
+      ...(amounts ? { amount: amounts.get(`${r.record_id}/${r.actor}`) ?? null } : {}),
     })),
   };
+}
+
+/**
+ * B5: for deals in one of the metric's `closedStages` with a bonus in `bonusField`, each person's
+ * part of the bonus by their share of the points (to the cent); null when the metric splits none.
+ */
+async function closedBonusSplits(
+  db: Db,
+  query: MetricQuery,
+  rows: ReadonlyArray<{ record_id: string; actor: string; points: number }>,
+): Promise<Map<string, number> | null> {
+  const { context, metric } = query;
+  const own = metric.measure.kind === 'builtin' ? metric.measure.params : undefined;
+  if (!own?.bonusField || !own.closedStages) return null;
+  const split = new Map<string, number>();
+  const ids = [...new Set(rows.map((r) => r.record_id))];
+  if (ids.length === 0) return split;
+  const deals = await sql<{ id: string; bonus: number | null }>`
+    select id::text as id, ${sql.ref(own.bonusField)}::float8 as bonus
+    from ${sql.raw(context.ref)}
+    where id = any(${ids}::uuid[]) and deleted_at is null
+      and stage = any(${toPgArray(own.closedStages)}::text[])`.execute(db);
+  for (const deal of deals.rows) {
+    if (deal.bonus === null) continue;
+    const credits = rows
+      .filter((r) => r.record_id === deal.id)
+      .map((r) => ({ actor: r.actor, points: Number(r.points) }));
+    for (const part of splitBonus(credits, Number(deal.bonus)))
+      split.set(`${deal.id}/${part.actor}`, part.amount);
+  }
+  return split;
 }
 
 /**

@@ -49,6 +49,10 @@ export const formulaParamsSchema = z
     stage: keySchema.optional(),
     /** Points per action event type (contribution shares), e.g. `{ "demo": 20 }`. */
     credits: z.record(eventTypeSchema, z.number().min(0).max(10_000)).optional(),
+    /** Contribution shares: the number or money field holding the deal's bonus to split (B5). */
+    bonusField: keySchema.optional(),
+    /** Contribution shares: stages in which a deal counts as closed and its bonus is split. */
+    closedStages: z.array(keySchema).min(1).max(50).optional(),
   })
   .strict();
 export type FormulaParams = z.infer<typeof formulaParamsSchema>;

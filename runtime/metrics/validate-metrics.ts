@@ -189,6 +189,7 @@ function checkMetric(
       if (key !== undefined && !fields.has(key))
         unknownField(table, key, [...at, 'measure', 'params', ...path], issues);
     }
+    bonusIssues(table, p, [...at, 'measure', 'params'], issues);
   }
   if (metric.filter) filterIssues(table, metric.filter, labels, [...at, 'filter'], issues);
   if (metric.time) {
@@ -373,6 +374,52 @@ function thresholdActionIssues(
         'NEEDS_RECORD',
         `a threshold action runs flow "${flow.key}" for no record; its node "${node.id}" needs one`,
         `阈值动作启动的流程「${flow.key}」不针对任何记录运行，其节点「${node.id}」需要记录`,
+      ),
+    );
+  }
+}
+
+/** B5's bonus split names a number or money field and stages of the metric's table. */
+function bonusIssues(
+  table: TableDefinition,
+  p: NonNullable<Extract<MetricDefinition['measure'], { kind: 'builtin' }>['params']>,
+  at: Path,
+  issues: DefinitionIssue[],
+): void {
+  if (p.bonusField !== undefined) {
+    const field = table.fields.find((f) => f.key === p.bonusField);
+    if (!field) unknownField(table, p.bonusField, [...at, 'bonusField'], issues);
+    else if (!['number', 'money', 'integer'].includes(field.type)) {
+      issues.push(
+        issue(
+          [...at, 'bonusField'],
+          'FIELD_NOT_NUMERIC',
+          `a bonus is split from a number or money field; "${p.bonusField}" is ${field.type}`,
+          `奖金须来自数字或金额字段；「${p.bonusField}」是 ${field.type}`,
+        ),
+      );
+    }
+  }
+  const stages = new Set((table.stages ?? []).map((s) => s.key));
+  p.closedStages?.forEach((stage, k) => {
+    if (!stages.has(stage)) {
+      issues.push(
+        issue(
+          [...at, 'closedStages', k],
+          'UNKNOWN_STAGE',
+          `table "${table.key}" has no stage "${stage}"`,
+          `表「${table.key}」没有阶段「${stage}」`,
+        ),
+      );
+    }
+  });
+  if ((p.bonusField === undefined) !== (p.closedStages === undefined)) {
+    issues.push(
+      issue(
+        at,
+        'BONUS_SPLIT_INCOMPLETE',
+        'a bonus split needs both bonusField and closedStages',
+        '奖金拆分需要同时指定 bonusField 与 closedStages',
       ),
     );
   }

@@ -138,6 +138,8 @@ const resultSchema = z
         label: z.array(z.string().nullable()).nullable(),
         value: z.number().nullable(),
         count: z.number(),
+        /** Contribution shares with a bonus field: this person's part of the closed deal's bonus. */
+        amount: z.number().nullable().optional(),
       }),
     ),
     computedAt: z.string(),
