@@ -151,7 +151,11 @@ export function createFlowActivities({ db, notifications, logger }: FlowActivity
                 .execute();
             }
             break;
-          case 'task':
+          case 'task': {
+            // The title is rendered once, in both languages, from the record the task was made for.
+            const { record } = await currentRecord(start);
+            const render = (locale: 'zh-CN' | 'en') =>
+              renderTemplate(command.title[locale], record, locale, { fields: start.fields });
             await db
               .insertInto('platform.tasks')
               .values({
@@ -161,13 +165,24 @@ export function createFlowActivities({ db, notifications, logger }: FlowActivity
                 flow_key: start.flowKey,
                 node: command.node,
                 assignee: command.assignee,
-                title: command.title,
+                title: { 'zh-CN': render('zh-CN'), en: render('en') },
                 due_at: new Date(command.dueAt),
                 idempotency_key: key(start, command),
               })
               .onConflict((oc) => oc.column('idempotency_key').doNothing())
               .execute();
+            // Whoever the task is for learns of it in-app, once (the key follows the task's).
+            await notify(start, {
+              type: 'notify',
+              key: `${command.key}/assigned`,
+              node: command.node,
+              to: command.assignee,
+              channel: 'inapp',
+              title: command.title,
+              body: null,
+            });
             break;
+          }
           default:
             logger.warn('flow effect not applied here', { type: command.type });
         }
