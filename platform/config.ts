@@ -29,6 +29,17 @@ export interface BatonConfig {
   readonly adminEmail: string | undefined;
   readonly adminPassword: string | undefined;
   readonly auth: AuthOptions;
+  /** A starter pack installed at start-up (`--template` / BATON_TEMPLATE), with demo data if asked. */
+  readonly template: StartupTemplate | undefined;
+}
+
+export interface StartupTemplate {
+  /** Pack key, e.g. `medical-device`. */
+  readonly key: string;
+  /** Space to install into; the pack key with `_` for `-` by default. */
+  readonly space: string;
+  /** Fill the space with demo leads (`--demo` / BATON_DEMO). */
+  readonly demo: boolean;
 }
 
 export type LogLevelName = 'debug' | 'info' | 'warn' | 'error';
@@ -79,6 +90,7 @@ export function loadConfig(
     maxUploadBytes: positiveInt(env, 'BATON_MAX_UPLOAD_BYTES', 25 * 1024 * 1024),
     adminEmail: nonEmpty(env.BATON_ADMIN_EMAIL),
     adminPassword: env.BATON_ADMIN_PASSWORD === '' ? undefined : env.BATON_ADMIN_PASSWORD,
+    template: startupTemplate(env, argv),
     auth: {
       cookieSecure: cookieSecure(env.BATON_COOKIE_SECURE),
       sessionTtlMs: positiveInt(env, 'BATON_SESSION_HOURS', 12) * 3600_000,
@@ -87,6 +99,26 @@ export function loadConfig(
       intakeLimit: { limit: positiveInt(env, 'BATON_INTAKE_RATE', 60_000), windowMs: 60_000 },
     },
   };
+}
+
+function startupTemplate(
+  env: Readonly<Record<string, string | undefined>>,
+  argv: readonly string[],
+): StartupTemplate | undefined {
+  const key = argValue(argv, '--template') ?? nonEmpty(env.BATON_TEMPLATE);
+  const demo = argv.includes('--demo') || flag(env, 'BATON_DEMO');
+  if (key === undefined) {
+    if (demo)
+      throw new ConfigError('--demo/BATON_DEMO needs a template: --template medical-device');
+    return undefined;
+  }
+  if (!/^[a-z][a-z0-9-]{0,62}$/.test(key))
+    throw new ConfigError(`BATON_TEMPLATE/--template must be a template key, got "${key}"`);
+  const space =
+    argValue(argv, '--space') ?? nonEmpty(env.BATON_TEMPLATE_SPACE) ?? key.replaceAll('-', '_');
+  if (!/^[a-z][a-z0-9_]{0,62}$/.test(space))
+    throw new ConfigError(`BATON_TEMPLATE_SPACE/--space must be a space key, got "${space}"`);
+  return { key, space, demo };
 }
 
 function cookieSecure(raw: string | undefined): 'auto' | boolean {

@@ -57,6 +57,7 @@ async function main(): Promise<unknown> {
       ? `Baton is ready at ${baton.url} (started in ${seconds} s)`
       : `Baton worker is ready (started in ${seconds} s)`,
     ...(baton.temporalUiUrl ? [`Temporal UI: ${baton.temporalUiUrl}`] : []),
+    ...(baton.templateSpace ? [templateLine(baton.templateSpace, baton.url)] : []),
     // Shown this once, on stdout only (never logged); set BATON_ADMIN_PASSWORD to choose it.
     ...(baton.generatedAdmin
       ? [
@@ -67,6 +68,20 @@ async function main(): Promise<unknown> {
     'Press Ctrl-C to stop.',
   ];
   process.stdout.write(lines.join('\n') + '\n');
+}
+
+function templateLine(
+  space: { key: string; template: string; demoLeads?: number },
+  url: string | undefined,
+): string {
+  const demo =
+    space.demoLeads === undefined
+      ? ''
+      : space.demoLeads > 0
+        ? ` with ${space.demoLeads} demo leads`
+        : ' (demo data already there)';
+  const where = url ? `: ${url}/#/rep/${space.key}` : '';
+  return `Space "${space.key}" installed from ${space.template}${demo}${where}`;
 }
 
 main().catch((error: unknown) => {

@@ -14,6 +14,10 @@ import { watchSpaceVersions } from './records/table-context';
 import { openDatabase, type Database } from './db/database';
 import { migratePlatformOrThrow } from './db/migrate';
 import { createFileStore } from './files/file-store';
+import { systemActor } from './people/actor';
+import { seedDemoData } from './templates/demo-data';
+import { installTemplate } from './templates/install-template';
+import { createTemplateCatalog } from './templates/template-catalog';
 import { createApp } from './http/app';
 import { ensureFirstAdmin } from './auth/login-service';
 import { createEmailSender } from './notifications/email-channel';
@@ -35,6 +39,12 @@ export interface RunningBaton {
   readonly startedInMs: number;
   /** Set once, on the start that created the first admin without BATON_ADMIN_PASSWORD. */
   readonly generatedAdmin?: { readonly email: string; readonly password: string };
+  /** The space `--template` installed, and how many demo leads `--demo` added this time. */
+  readonly templateSpace?: {
+    readonly key: string;
+    readonly template: string;
+    readonly demoLeads?: number;
+  };
   stop(): Promise<void>;
 }
 
@@ -113,6 +123,7 @@ export async function startBaton(config: BatonConfig, logger: Logger): Promise<R
     }
 
     let url: string | undefined;
+    let templateSpace: RunningBaton['templateSpace'];
     if (runsApi) {
       const relay = createOutboxRelay({
         database,
@@ -123,12 +134,13 @@ export async function startBaton(config: BatonConfig, logger: Logger): Promise<R
       await relay.start();
       stops.push(() => relay.stop());
 
+      const fileStore = createFileStore({ root: config.filesDir });
       const app = createApp({
         database,
         logger,
         designerDist: config.designerDist,
         files: {
-          store: createFileStore({ root: config.filesDir }),
+          store: fileStore,
           maxUploadBytes: config.maxUploadBytes,
         },
         health: {
@@ -143,12 +155,16 @@ export async function startBaton(config: BatonConfig, logger: Logger): Promise<R
       const shownHost =
         config.host === '0.0.0.0' || config.host === '127.0.0.1' ? 'localhost' : config.host;
       url = `http://${shownHost}:${config.port}`;
+      if (config.template) {
+        templateSpace = await installStartupTemplate(config, database, fileStore, logger);
+      }
     }
 
     return {
       url,
       temporalUiUrl: devServer?.uiUrl,
       startedInMs: Math.round(performance.now() - started),
+      ...(templateSpace && { templateSpace }),
       ...(firstAdmin?.generatedPassword && {
         generatedAdmin: { email: firstAdmin.email, password: firstAdmin.generatedPassword },
       }),
@@ -158,6 +174,28 @@ export async function startBaton(config: BatonConfig, logger: Logger): Promise<R
     await stopAll();
     throw error;
   }
+}
+
+/**
+ * `--template KEY [--demo]`: installs the pack into its space (publishing nothing when it is
+ * already there) and, in demo mode, adds the demo leads once; staged leads' handovers are accepted
+ * as soon as their executions reach them, so the worker must be running.
+ */
+async function installStartupTemplate(
+  config: BatonConfig,
+  database: Database,
+  files: ReturnType<typeof createFileStore>,
+  logger: Logger,
+): Promise<{ key: string; template: string; demoLeads?: number }> {
+  const { key, space, demo } = config.template!;
+  const template = await createTemplateCatalog().getOrThrow(key);
+  const actor = systemActor('start');
+  const installed = await installTemplate(database.db, template, { space }, { actor });
+  logger.info('template installed', { template: key, space, version: installed.version });
+  if (!demo) return { key: space, template: key };
+  const seeded = await seedDemoData(database.db, space, { files, settleHandoversMs: 30_000 });
+  logger.info('demo data', { space, ...seeded });
+  return { key: space, template: key, demoLeads: seeded.created };
 }
 
 async function startPostgres(config: BatonConfig, logger: Logger): Promise<EmbeddedPostgresHandle> {

@@ -43,7 +43,8 @@ export interface DemoDataResult {
 
 /**
  * Creates the demo leads of a space installed from a pack: deterministic (same seed, same leads),
- * idempotent (leads already there, matched by phone, are not created again) and through the
+ * once (a space whose demo data is recorded as generated gets none again; after an interrupted run
+ * the leads already there, matched by phone, are not created again) and through the
  * normal pipeline, so tags, scores, owners and the pack's flows (first-response escalations,
  * handovers) are real. Evidence files the stage gates require are uploaded and attached.
  * @example await seedDemoData(db, 'meddev', { files: store, settleHandoversMs: 20_000 })
@@ -60,6 +61,11 @@ export async function seedDemoData(
       throw new DemoUnsupportedError(spaceKey);
     throw error;
   });
+  if (installed?.demoSeededAt) {
+    const byStage = await countByStage(db, context.ref);
+    const total = Object.values(byStage).reduce((a, b) => a + b, 0);
+    return { created: 0, existing: total, byStage, accepted: 0 };
+  }
   const users = await demoUsersOf(db, space.id, installed?.template);
   const plan = planDemoLeads(context.definition, 'lead', users, {
     seed: options.seed,

@@ -13,8 +13,12 @@ export interface SpawnedBaton {
 
 const root = path.resolve(import.meta.dirname, '../..');
 
-export function spawnBaton(env: Record<string, string>, readyTimeoutMs = 60_000): SpawnedBaton {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'platform/main.ts'], {
+export function spawnBaton(
+  env: Record<string, string>,
+  readyTimeoutMs = 60_000,
+  args: readonly string[] = [],
+): SpawnedBaton {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'platform/main.ts', ...args], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -145,6 +145,12 @@ export interface TemplateInstall {
     readonly roles: readonly string[];
     readonly created: boolean;
   }[];
+  /** Demo leads, when the install asked for them. */
+  readonly demo?: {
+    readonly created: number;
+    readonly existing: number;
+    readonly byStage: Readonly<Record<string, number>>;
+  };
 }
 
 export const templateApi = {
@@ -152,7 +158,12 @@ export const templateApi = {
     adminCall<{ templates: TemplateSummary[] }>('/api/templates').then((b) => b.templates),
   install: (
     key: string,
-    body: { space: string; name?: LocalizedText; params: Record<string, unknown> },
+    body: {
+      space: string;
+      name?: LocalizedText;
+      params: Record<string, unknown>;
+      demo?: boolean;
+    },
   ) => adminCall<TemplateInstall>(`/api/templates/${enc(key)}/install`, post(body)),
 };
 

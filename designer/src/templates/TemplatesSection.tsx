@@ -38,6 +38,7 @@ function TemplateCard({ template, spaces }: { template: TemplateSummary; spaces:
   const [params, setParams] = useState<Record<string, unknown>>({});
   const [target, setTarget] = useState<'new' | string>('new');
   const [spaceKey, setSpaceKey] = useState(template.key.replace(/[^a-z0-9]/g, '_'));
+  const [demo, setDemo] = useState(false);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<TemplateInstall | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
@@ -52,6 +53,7 @@ function TemplateCard({ template, spaces }: { template: TemplateSummary; spaces:
           space,
           ...(target === 'new' ? { name: template.label } : {}),
           params,
+          ...(demo ? { demo: true } : {}),
         }),
       );
     } catch (e) {
@@ -114,6 +116,15 @@ function TemplateCard({ template, spaces }: { template: TemplateSummary; spaces:
             />
           </label>
         )}
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={demo}
+            onChange={(e) => setDemo(e.target.checked)}
+            data-testid="install-demo"
+          />
+          {tr({ 'zh-CN': '含演示数据', en: 'With demo data' })}
+        </label>
         <button
           type="button"
           className="primary"
@@ -149,6 +160,17 @@ function TemplateCard({ template, spaces }: { template: TemplateSummary; spaces:
               {tr({ 'zh-CN': '打开设计器', en: 'Open the designer' })}
             </a>
           </p>
+          {result.demo && (
+            <p data-testid="install-demo-result">
+              {tr({
+                'zh-CN': `演示数据：新建 ${result.demo.created} 条线索（已有 ${result.demo.existing} 条），覆盖 ${Object.keys(result.demo.byStage).length} 个阶段。`,
+                en: `Demo data: ${result.demo.created} leads created (${result.demo.existing} already there) across ${Object.keys(result.demo.byStage).length} stages.`,
+              })}{' '}
+              <a href={routeHref('rep', result.space.key)}>
+                {tr({ 'zh-CN': '打开销售工作台', en: 'Open the rep app' })}
+              </a>
+            </p>
+          )}
           <table className="grid">
             <thead>
               <tr>

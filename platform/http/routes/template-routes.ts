@@ -219,7 +219,10 @@ export function templateRoutes(deps: TemplateRouteDeps) {
     });
     const demo =
       request.demo && deps.files
-        ? await seedDemoData(deps.db, result.space.key, { files: deps.files, settleHandoversMs: 0 })
+        ? await seedDemoData(deps.db, result.space.key, {
+            files: deps.files,
+            settleHandoversMs: 15_000,
+          })
         : undefined;
     await recordAdminAction(deps.db, actorOf(c), {
       action: 'template.install',
