@@ -125,3 +125,41 @@ describe('validateMetrics', () => {
     expect(zh?.message['zh-CN']).toBe('没有表「deal」');
   });
 });
+
+describe('the contribution bonus split', () => {
+  const contribution = (params: Record<string, unknown>) => ({
+    key: 'contribution',
+    label: label('贡献值占比', 'Contribution'),
+    table: 'lead',
+    measure: { kind: 'builtin', formula: 'contribution_share', params },
+  });
+  const withStages = (metrics: unknown[]) => {
+    const d = definition({ metrics });
+    d.tables[0] = {
+      ...d.tables[0]!,
+      stages: [{ key: 'contract', label: label('合同签署', 'Contract') }],
+    } as (typeof d.tables)[0];
+    return d;
+  };
+
+  it('accepts a money field and a stage of the table', () => {
+    const result = validateDefinition(
+      withStages([contribution({ bonusField: 'amount', closedStages: ['contract'] })]),
+    );
+    expect(result.ok ? [] : result.issues).toEqual([]);
+  });
+
+  it('names a field that is not a number, a stage that does not exist and a half-given split', () => {
+    const result = validateDefinition(
+      withStages([
+        contribution({ bonusField: 'province', closedStages: ['won'] }),
+        { ...contribution({ bonusField: 'amount' }), key: 'half' },
+      ]),
+    );
+    expect(result.ok ? [] : result.issues.map((i) => [i.pointer, i.code])).toEqual([
+      ['/metrics/0/measure/params/bonusField', 'FIELD_NOT_NUMERIC'],
+      ['/metrics/0/measure/params/closedStages/0', 'UNKNOWN_STAGE'],
+      ['/metrics/1/measure/params', 'BONUS_SPLIT_INCOMPLETE'],
+    ]);
+  });
+});
