@@ -17,6 +17,7 @@ import { ruleActionMessages } from '../records/rule-actions-outbox';
 import { dedupeLockKey, rulesOf, type RuleOutcome } from '../records/rule-pipeline';
 import type { TableContext } from '../records/table-context';
 import type { PreparedCreate } from './bulk-insert';
+import type { PlannedUpdate } from './bulk-update';
 import type { RowIssue } from './import-errors';
 import type { FieldIssue } from '../records/record-validator';
 
@@ -373,6 +374,42 @@ async function enqueueBatchOutbox(
   for (const c of needs) {
     const row = byId.get(c.id);
     if (row) messages.push(...messagesOf(c, rowToRecord(row, context.table.fields)));
+  }
+  await enqueueOutboxBatch(conn, messages);
+}
+
+/**
+ * After an import's updates: the outbox entries updateRecord writes — record.updated for the
+ * table's flows (a start where the trigger's condition holds, a signal to running executions
+ * otherwise) and the actions of thresholds the update crossed — read back as stored (new version).
+ */
+export async function afterBatchUpdate(
+  conn: postgres.Sql,
+  context: TableContext,
+  updates: readonly PlannedUpdate[],
+  now: Date,
+): Promise<void> {
+  const flows = (context.definition.flows ?? []).some((f) => f.table === context.table.key);
+  const needs = flows ? updates : updates.filter((u) => (u.firings?.length ?? 0) > 0);
+  if (needs.length === 0) return;
+  const rows = await conn.unsafe<Array<Record<string, unknown>>>(
+    `select * from ${context.ref} where id = any($1::uuid[])`,
+    [needs.map((u) => u.id)],
+  );
+  const byId = new Map(rows.map((r) => [String(r.id), r]));
+  const messages: OutboxMessage[] = [];
+  for (const u of needs) {
+    const row = byId.get(u.id);
+    if (!row) continue;
+    const after = rowToRecord(row, context.table.fields);
+    messages.push(
+      ...flowEventMessages(context, u.before, after, now),
+      ...ruleActionMessages(context, after, {
+        dedupe: { kind: 'unique' },
+        firings: u.firings ?? [],
+        assignment: null,
+      }),
+    );
   }
   await enqueueOutboxBatch(conn, messages);
 }

@@ -3,11 +3,20 @@ import type postgres from 'postgres';
 import { sameJson } from '../../runtime/definition/diff-definitions';
 import { kyselyOn } from '../db/database';
 import { createNeedsDatabaseRules, prepareCreate } from '../records/record-service';
-import type { RuleOutcome } from '../records/rule-pipeline';
+import {
+  assertStageGate,
+  GateBlockedError,
+  loadEventsOf,
+  rulesOf,
+  type RuleOutcome,
+} from '../records/rule-pipeline';
+import type { LocalizedText } from '../../runtime/localized-text';
+import type { ScoreEvent, ThresholdFiring } from '../../runtime/rules/scorecard';
 import type { RecordJson } from '../records/record-values';
 import type { TableContext } from '../records/table-context';
 import {
   afterBatchInsert,
+  afterBatchUpdate,
   decideBatch,
   lockDedupeKeys,
   type DedupeLocking,
@@ -40,7 +49,14 @@ interface Pending extends PreparedCreate {
 
 type Entry =
   | { readonly kind: 'new'; readonly index: number }
-  | { readonly kind: 'existing'; readonly original: RecordJson; current: RecordJson; row: number };
+  | {
+      readonly kind: 'existing';
+      readonly original: RecordJson;
+      current: RecordJson;
+      row: number;
+      /** Thresholds the file's rows crossed on this record, in row order. */
+      readonly firings: ThresholdFiring[];
+    };
 
 /**
  * Writes one batch inside the caller's transaction. A row matching a live record, or an earlier
@@ -96,6 +112,16 @@ export async function writeBatch(
           [...matches.values()].flat().map((r) => String(r.id)),
         )
       : new Set<string>();
+  const tableRules = rulesOf(context).forTable(context.table.key);
+  // Scorecards that count behaviours score an update with the record's events, as updateRecord does.
+  const events =
+    dedupe?.onMatch === 'update' && tableRules.eventTypes.length > 0
+      ? await loadEventsOf(
+          kyselyOn(conn),
+          context,
+          [...matches.values()].flat().map((r) => String(r.id)),
+        )
+      : new Map<string, ScoreEvent[]>();
 
   const creates: Pending[] = [];
   const entries = new Map<string, Entry>();
@@ -116,7 +142,13 @@ export async function writeBatch(
         fail([handoverPending(r.row, keys)]);
         continue;
       }
-      entry = { kind: 'existing', original: found[0]!, current: found[0]!, row: r.row };
+      entry = {
+        kind: 'existing',
+        original: found[0]!,
+        current: found[0]!,
+        row: r.row,
+        firings: [],
+      };
       entries.set(key!, entry);
     }
     if (!entry && key !== undefined && dedupe?.onMatch === 'skip' && options.taken?.(key)) {
@@ -159,11 +191,25 @@ export async function writeBatch(
       }
       continue;
     }
-    const update = prepareUpdate(context, entry.current, r.input, options.now);
+    const id = String(entry.original.id);
+    const update = prepareUpdate(context, entry.current, r.input, options.now, events.get(id));
     if (!update.ok) fail(rowIssues(r.row, update.issues, mapping));
     else if (update.changed.length === 0) outcome.skipped++;
     else {
+      const blocked = await stageGateIssue(
+        conn,
+        context,
+        entry.current,
+        update.values,
+        r.row,
+        options.now,
+      );
+      if (blocked) {
+        fail([blocked]);
+        continue;
+      }
       entry.current = { ...entry.current, ...update.values };
+      entry.firings.push(...update.firings);
       entry.row = r.row;
       outcome.updated++;
     }
@@ -193,6 +239,7 @@ export async function writeBatch(
         before: entry.original,
         after: entry.current,
         changed,
+        firings: entry.firings,
       });
     }
   }
@@ -213,6 +260,13 @@ export async function writeBatch(
     await afterBatchInsert(conn, context, stored, options.now);
   }
   const updated = await updateBatch(conn, context, updates, options.actor);
+  const refusedUpdates = new Set(updated.issues.map((i) => i.row));
+  await afterBatchUpdate(
+    conn,
+    context,
+    updates.filter((u) => !refusedUpdates.has(u.row)),
+    options.now,
+  );
   for (const refused of [inserted, updated]) {
     const refusedRows = new Set(refused.issues.map((i) => i.row)).size;
     outcome.failed += refusedRows;
@@ -221,6 +275,35 @@ export async function writeBatch(
   outcome.created -= toInsert.length - inserted.written;
   outcome.updated -= updates.length - updated.written;
   return outcome;
+}
+
+/** A stage move of an update that its gate refuses, as a row issue listing what is missing. */
+async function stageGateIssue(
+  conn: postgres.Sql,
+  context: TableContext,
+  previous: RecordJson,
+  values: RecordJson,
+  row: number,
+  now: Date,
+): Promise<RowIssue | null> {
+  if (values.stage === undefined || values.stage === previous.stage) return null;
+  try {
+    await assertStageGate(kyselyOn(conn), context, previous, values, now);
+    return null;
+  } catch (error) {
+    if (!(error instanceof GateBlockedError)) throw error;
+    const missing = (error.details as { missing: Array<{ message: LocalizedText }> }).missing;
+    return {
+      row,
+      column: null,
+      field: 'stage',
+      code: 'GATE_BLOCKED',
+      message: text(
+        `不能进入阶段「${String(values.stage)}」：${missing.map((m) => m.message['zh-CN']).join('；')}`,
+        `cannot move to stage "${String(values.stage)}": ${missing.map((m) => m.message.en).join('; ')}`,
+      ),
+    };
+  }
 }
 
 function ambiguous(row: number, keys: readonly string[], count: number): RowIssue {

@@ -1,5 +1,6 @@
 // Updates matched records in bulk: changed fields only, version bumped once, one audit row per field.
 import type postgres from 'postgres';
+import type { ThresholdFiring } from '../../runtime/rules/scorecard';
 import { constraintError } from '../records/record-errors';
 import type { RecordJson } from '../records/record-values';
 import type { TableContext } from '../records/table-context';
@@ -15,6 +16,8 @@ export interface PlannedUpdate {
   readonly before: RecordJson;
   readonly after: RecordJson;
   readonly changed: readonly string[];
+  /** Score thresholds the import's rows crossed on the record. */
+  readonly firings?: readonly ThresholdFiring[];
 }
 
 const stage = 'pg_temp.baton_import_update';

@@ -11,6 +11,7 @@ import type { DedupeOutcome } from '../../runtime/rules/dedupe';
 import { checkGate } from '../../runtime/rules/gate';
 import { dedupeKeysFor, resolveDedupe, runRulePipeline } from '../../runtime/rules/pipeline';
 import type { ScoreEvent, ThresholdFiring } from '../../runtime/rules/scorecard';
+import type { Db } from '../db/database';
 import { BatonError } from '../errors';
 import { loadAssignmentCandidates } from './assignment-candidates';
 import type { Tx } from './record-repository';
@@ -141,23 +142,8 @@ export async function runPipeline(
     }
   }
 
-  if (
-    !creating &&
-    options.previous &&
-    values.stage !== undefined &&
-    values.stage !== options.previous.stage &&
-    typeof values.stage === 'string'
-  ) {
-    const facts = await gateFacts(tx, context, values, String(options.previous.id));
-    const gate = checkGate(
-      tableRules.gates,
-      table,
-      (options.previous.stage as string | null) ?? null,
-      values.stage,
-      values,
-      { now: options.now, ...facts },
-    );
-    if (!gate.ok) throw new GateBlockedError(values.stage, gate.missing);
+  if (!creating && options.previous) {
+    await assertStageGate(tx, context, options.previous, values, options.now);
   }
 
   const decision = assignment;
@@ -235,24 +221,68 @@ async function assign(
   return chooseAssignee(rule, record, locked, now);
 }
 
-async function loadEvents(tx: Tx, context: TableContext, recordId: string): Promise<ScoreEvent[]> {
-  const rows = await tx
-    .selectFrom('platform.behaviour_events')
-    .select(['type', 'at', 'payload'])
-    .where('space_id', '=', context.space.id)
-    .where('table_key', '=', context.table.key)
-    .where('record_id', '=', recordId)
-    .orderBy('at')
-    .limit(10_000)
-    .execute();
-  return rows.map((r) => ({
-    type: r.type,
-    at: r.at.toISOString(),
-    payload: (r.payload ?? {}) as Record<string, unknown>,
-  }));
+/**
+ * Refuses a stage move whose gate requirements do not hold (`GateBlockedError` lists every missing
+ * item); anything else passes. Imports call it for rows that move a record's stage.
+ */
+export async function assertStageGate(
+  tx: Db,
+  context: TableContext,
+  previous: RecordJson,
+  values: RecordJson,
+  now: Date,
+): Promise<void> {
+  if (values.stage === undefined || values.stage === previous.stage) return;
+  if (typeof values.stage !== 'string') return;
+  const gates = rulesOf(context).forTable(context.table.key).gates;
+  const facts = await gateFacts(tx, context, values, String(previous.id));
+  const gate = checkGate(
+    gates,
+    context.table.key,
+    (previous.stage as string | null) ?? null,
+    values.stage,
+    values,
+    { now, ...facts },
+  );
+  if (!gate.ok) throw new GateBlockedError(values.stage, gate.missing);
 }
 
-async function gateFacts(tx: Tx, context: TableContext, record: RecordJson, recordId: string) {
+async function loadEvents(tx: Tx, context: TableContext, recordId: string): Promise<ScoreEvent[]> {
+  return (await loadEventsOf(tx, context, [recordId])).get(recordId) ?? [];
+}
+
+/**
+ * The behaviour events of several records (up to 10,000 each, oldest first), for scorecards that
+ * count events: one query for an import's batch of updates.
+ */
+export async function loadEventsOf(
+  tx: Db,
+  context: TableContext,
+  recordIds: readonly string[],
+): Promise<Map<string, ScoreEvent[]>> {
+  const events = new Map<string, ScoreEvent[]>();
+  if (recordIds.length === 0) return events;
+  const rows = await sql<{ record_id: string; type: string; at: Date; payload: unknown }>`
+    select e.record_id, e.type, e.at, e.payload
+    from unnest(${recordIds}::uuid[]) r(id)
+    cross join lateral (
+      select record_id, type, at, payload from platform.behaviour_events
+      where space_id = ${context.space.id} and table_key = ${context.table.key} and record_id = r.id
+      order by at limit 10000) e`.execute(tx);
+  for (const r of rows.rows) {
+    const id = String(r.record_id);
+    const list = events.get(id) ?? [];
+    list.push({
+      type: r.type,
+      at: r.at.toISOString(),
+      payload: (r.payload ?? {}) as Record<string, unknown>,
+    });
+    events.set(id, list);
+  }
+  return events;
+}
+
+async function gateFacts(tx: Db, context: TableContext, record: RecordJson, recordId: string) {
   const fileIds = context.table.fields
     .filter((f) => f.type === 'attachments')
     .flatMap((f) => (Array.isArray(record[f.key]) ? (record[f.key] as string[]) : []));

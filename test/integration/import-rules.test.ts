@@ -157,15 +157,24 @@ describe('imports through the rule pipeline', () => {
     await target?.drop();
   });
 
-  const importCsv = async (name: string, rows: string[][], batchSize = 1000) => {
+  const importCsv = async (
+    name: string,
+    rows: string[][],
+    batchSize = 1000,
+    how: Partial<ImportOptions> = {},
+    header?: string,
+  ) => {
     const file = path.join(dir, name);
-    await writeFile(file, csv(rows));
+    await writeFile(
+      file,
+      header ? [header, ...rows.map((r) => r.join(','))].join('\n') + '\n' : csv(rows),
+    );
     const context = await resolveTable(target.database.db, space, 'lead');
     const { job, done } = await startImport(
       { database: target.database, logger: createLogger('error') },
       context,
       { path: file, name, bytes: 0, temporary: true },
-      options,
+      { ...options, ...how },
       { actor: null, batchSize },
     );
     await done;
@@ -371,5 +380,58 @@ describe('imports through the rule pipeline', () => {
       )
       .execute();
     expect(delivered.every((d) => d.delivered_at !== null)).toBe(true);
+  });
+
+  it('runs the rules on rows that update matched records: thresholds, flow signals and stage gates', async () => {
+    const before = await byName();
+    const cold = before.get('冷线索');
+    const hot = before.get('热线索');
+    const job = await importCsv(
+      'updates.csv',
+      [
+        // The cold lead now comes from Douyin: its score crosses the threshold.
+        ['冷线索', '13500006666', 'douyin', ''],
+        // A stage move without the gate's evidence is refused, with what is missing.
+        ['热线索', '13500005555', '', 'ethics_filed'],
+      ],
+      1000,
+      {
+        mapping: {
+          columns: { 姓名: 'name', 手机号: 'phone', 来源: 'source', 阶段: 'stage' },
+        },
+        dedupe: { keys: ['phone'], onMatch: 'update' },
+      },
+      '姓名,手机号,来源,阶段',
+    );
+    expect(job).toMatchObject({ status: 'succeeded', updated: 1, failed: 1 });
+    expect(job.errors).toEqual([
+      expect.objectContaining({ row: 3, code: 'GATE_BLOCKED', field: 'stage' }),
+    ]);
+    expect(job.errors[0].message['zh-CN']).toContain('缺少伦理委员会备案 PDF 扫描件');
+    const after = await byName();
+    expect(after.get('冷线索').source).toBe('douyin');
+    expect(after.get('热线索').stage).toBe(hot.stage);
+
+    const db = target.database.db;
+    const entries = await db
+      .selectFrom('platform.outbox')
+      .select(['topic', 'workflow_args', 'payload', 'start'])
+      .where('seq', '>', '0')
+      .execute();
+    const aboutCold = entries.filter((e) => JSON.stringify(e).includes(cold.id));
+    // The running welcome execution hears of the change, as after an API update.
+    expect(aboutCold).toContainEqual(
+      expect.objectContaining({
+        topic: 'record.updated',
+        start: false,
+        payload: { record: expect.objectContaining({ id: cold.id, source: 'douyin', version: 2 }) },
+      }),
+    );
+    expect(
+      aboutCold.some(
+        (e) =>
+          e.topic === 'rules.actions' && JSON.stringify(e.workflow_args).includes('导入热线索'),
+      ),
+    ).toBe(true);
   });
 });
