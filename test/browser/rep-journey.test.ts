@@ -217,11 +217,13 @@ describe('rep app on a phone', () => {
   });
 
   it('lists every item the gate finds missing when a stage move is refused, until the evidence is attached', async () => {
-    // Without marketing's handover fields the handover waits, so the lead is not frozen.
+    // Without marketing's handover fields the handover waits, so the lead is not frozen. It sits
+    // in the to-be-cleaned pool, where every intake lead lands first.
     const lead = await createLead({
       name: '李主任',
       phone: '13900001111',
       organization: '宁波市第一医院',
+      stage: 'new',
     });
     const page = await openAsRep(`lead/${lead.id}`);
     await page.locator('[data-testid="rep-record-title"]', { hasText: '李主任' }).waitFor();
@@ -241,7 +243,7 @@ describe('rep app on a phone', () => {
       'GET',
       `/api/spaces/meddev/tables/lead/records/${lead.id}`,
     );
-    expect(record.record.stage).toBeNull();
+    expect(record.record.stage).toBe('new');
 
     // A later stage lists the rest of the evidence too.
     await page.click('[data-stage="nhc_registered"]');
