@@ -91,6 +91,24 @@ describe('table access merged over roles', () => {
     ).toEqual(['name', 'amount']);
   });
 
+  it('lets a role that reads no row add no readable field to another role', () => {
+    const access = tableAccessOf(
+      table,
+      'lead',
+      [
+        role('rep', { read: 'own', fields: { read: ['name', 'phone'], write: ['name'] } }),
+        // Enters leads only: no read scope, and no field list (which would mean "all").
+        role('clerk', { create: true, fields: { write: ['name', 'phone'] } }),
+      ],
+      null,
+      false,
+    );
+    expect(access.readableAt(null).has('private_phone')).toBe(false);
+    expect(access.readableAt(null).has('phone')).toBe(true);
+    expect(access.create).toBe(true);
+    expect([...access.writableAt(null)].sort()).toEqual(['name', 'phone']);
+  });
+
   it('closes a table no role names', () => {
     const access = tableAccessOf(table, 'lead', [role('rep', {})], null, false);
     expect(access.scopes('read')).toEqual([]);

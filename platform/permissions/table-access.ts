@@ -39,7 +39,7 @@ interface RoleFields {
 
 /**
  * Merges the roles' rights on `table`. Several roles add up: a row any role reaches is reachable,
- * a field any role may read is readable.
+ * a field any role that reads rows of the table may read is readable, any right granted is held.
  */
 export function tableAccessOf(
   table: TableDefinition | undefined,
@@ -86,7 +86,9 @@ export function tableAccessOf(
       const override = stage === null ? undefined : grant.stages?.[stage];
       const access: FieldAccess = { ...base, ...override };
       const readable = access.read === undefined || access.read === '*' ? fieldKeys : access.read;
-      for (const f of readable) read.add(f);
+      // A grant that reads no row (create-only, say) shows no field: its lists (or their absence,
+      // meaning "all") must not widen what another role shows on the rows that role reaches.
+      if (grant.read !== undefined) for (const f of readable) read.add(f);
       const writable =
         access.write === undefined
           ? []
