@@ -19,7 +19,9 @@ describe('template routes in the OpenAPI document', () => {
       ]),
     );
     const upgrade = document.paths!['/api/spaces/{space}/template/upgrade']!.post!;
-    expect(Object.keys(upgrade.responses)).toEqual(expect.arrayContaining(['200', '201', '409']));
+    expect(Object.keys(upgrade.responses ?? {})).toEqual(
+      expect.arrayContaining(['200', '201', '409']),
+    );
     expect(JSON.stringify(document.components?.schemas?.TemplateInstall)).toContain('"demo"');
   });
 });
