@@ -153,6 +153,10 @@ const routes = {
     responses: {
       200: recordResponse('Updated'),
       ...refusals,
+      422: jsonContent(
+        errorSchema,
+        'GATE_BLOCKED: the stage move lacks what its gate requires; details.missing lists every item',
+      ),
       428: jsonContent(errorSchema, 'No version given'),
     },
   }),
