@@ -302,6 +302,44 @@ describe('permissions beside the record paths', () => {
     });
   });
 
+  describe('import hints', () => {
+    it('tell an importer a row matched an existing lead, never which one or whose', async () => {
+      const csv = `name,organization,phone\n甲复,甲医院,13800138101\n新客,新客医院,13911112233\n`;
+      const upload = (onMatch: string) => {
+        const form = new FormData();
+        form.append(
+          'options',
+          JSON.stringify({
+            mapping: { columns: { name: 'name', organization: 'organization', phone: 'phone' } },
+            mode: 'partial',
+            dedupe: { keys: ['phone'], onMatch },
+          }),
+        );
+        form.append('file', new Blob([new TextEncoder().encode(csv)]), 'leads.csv');
+        return call('market_1', 'POST', `/api/spaces/${space}/tables/lead/imports`, form);
+      };
+      // Updating matches would write records outside the market pool.
+      expectStatus(await upload('update'), 403, 'market updates matches');
+      const started = await upload('skip');
+      expectStatus(started, 202, 'market imports, skipping matches');
+      const jobUrl = `/api/spaces/${space}/tables/lead/imports/${started.json.job.id}`;
+      let job: any;
+      for (let i = 0; i < 600; i++) {
+        job = (await call('market_1', 'GET', jobUrl)).json.job;
+        if (job.status === 'succeeded' || job.status === 'failed') break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(job).toMatchObject({ status: 'succeeded', created: 1 });
+      expect(job.skipped + job.failed).toBe(1);
+      const errors = await call('market_1', 'GET', `${jobUrl}/errors.csv`);
+      for (const text of [JSON.stringify(job), errors.text]) {
+        expect(text).not.toContain(leadA.id);
+        expect(text).not.toContain(users.rep_hz);
+        expect(text).not.toContain(privateMarker);
+      }
+    });
+  });
+
   describe('a member with several roles', () => {
     it('gets the union of their roles: rows, fields and rights', async () => {
       const own = await create({ name: '己', organization: '己医院', phone: '13800138102' });
