@@ -434,4 +434,28 @@ describe('imports through the rule pipeline', () => {
       ),
     ).toBe(true);
   });
+
+  it('dedupes and assigns an all-or-nothing import the same way, in its one transaction', async () => {
+    const job = await importCsv(
+      'all.csv',
+      [
+        ['全有甲', '13300001234', '复旦大学附属中山医院', '江苏', 'ortho', 'web_form'],
+        ['全有乙', '133 0000 1234', '复旦大学附属中山医院', '江苏', 'ortho', 'web_form'],
+        ['复访全有', '13800138000', '北京协和医院', '江苏', 'ortho', 'web_form'],
+      ],
+      2,
+      { mode: 'all_or_nothing' },
+    );
+    expect(job).toMatchObject({ status: 'succeeded', created: 3, failed: 0 });
+    const rows = await byName();
+    expect(rows.get('全有甲').owner).toBe(reps.js1);
+    expect(rows.get('全有乙')).toMatchObject({
+      returning_of: rows.get('全有甲').id,
+      owner: reps.js1,
+    });
+    expect(rows.get('复访全有')).toMatchObject({
+      returning_of: original.id,
+      owner: original.owner,
+    });
+  });
 });
