@@ -1,0 +1,109 @@
+// Demo data from the template gallery, in Chromium against a real server, PostgreSQL and Temporal:
+// the admin installs the medical-device pack with "with demo data" ticked, then a demo rep signs in
+// and finds their demo leads — zh-CN hospitals in several stages — in the rep app's lead list.
+// Screenshots go to test-artifacts/demo-space (gitignored).
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from '../support/test-browser';
+import { designerDist, startTestServer } from '../support/test-server';
+
+const artifacts = path.resolve(import.meta.dirname, '../../test-artifacts/demo-space');
+
+describe('demo space', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let page: Page;
+
+  const api = async <T = any>(method: string, route: string, body?: unknown): Promise<T> => {
+    const response = await server.fetch(route, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (response.status === 204) return undefined as T;
+    const json = (await response.json()) as T;
+    if (!response.ok)
+      throw new Error(`${method} ${route} → ${response.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+
+  beforeAll(async () => {
+    if (!existsSync(path.join(designerDist, 'index.html'))) {
+      throw new Error('designer/dist is missing: run `npm run build` first (npm test does)');
+    }
+    await mkdir(artifacts, { recursive: true });
+    server = await startTestServer();
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('installs a pack with demo data from the gallery', async () => {
+    await page.goto(`${server.url}/#/templates`);
+    const signIn = page.locator('[data-testid="sign-in"]');
+    const pack = page.locator('[data-testid="template-medical-device"]');
+    await signIn.or(pack).first().waitFor();
+    if (await signIn.isVisible()) {
+      await signIn.locator('input[name="email"]').fill(server.admin.email);
+      await signIn.locator('input[name="password"]').fill(server.admin.password);
+      await signIn.locator('button[type="submit"]').click();
+    }
+    await pack.waitFor();
+    await pack.locator('[data-testid="install-space"]').fill('demo');
+    await pack.locator('[data-testid="install-demo"]').check();
+    await pack.locator('[data-testid="install"]').click();
+    const result = pack.locator('[data-testid="install-demo-result"]');
+    await result.waitFor({ timeout: 120_000 });
+    const text = (await result.textContent()) ?? '';
+    expect(text).toMatch(/演示数据：新建 \d+ 条线索/);
+    expect(Number(/新建 (\d+) 条/.exec(text)![1])).toBeGreaterThanOrEqual(30);
+    await page.screenshot({ path: path.join(artifacts, '01-gallery-demo.png'), fullPage: true });
+  });
+
+  it("shows a demo rep their demo leads in the rep app's lead list", async () => {
+    // Installing again answers the demo people and adds no lead.
+    const again = await api<{ users: { key: string; id: string; email: string }[]; demo: any }>(
+      'POST',
+      '/api/templates/medical-device/install',
+      { space: 'demo', demo: true },
+    );
+    expect(again.demo.created).toBe(0);
+    const rep = again.users.find((u) => u.key === 'rep_hz')!;
+    await api('PUT', `/api/auth/users/${rep.id}/password`, { password: 'demo-rep-2026' });
+    const owned = (
+      await api<{ records: { owner: string | null }[] }>(
+        'GET',
+        '/api/spaces/demo/tables/lead/records?limit=200',
+      )
+    ).records.filter((l) => l.owner === rep.id);
+    expect(owned.length).toBeGreaterThan(0);
+
+    await browser.context.clearCookies();
+    await page.setViewportSize({ width: 375, height: 812 });
+    await page.goto(`${server.url}/#/rep/demo`);
+    const signIn = page.locator('[data-testid="sign-in"], [data-testid="rep-login"]');
+    await signIn.first().waitFor({ timeout: 15_000 });
+    await signIn.locator('input[name="email"]').fill(rep.email);
+    await signIn.locator('input[name="password"]').fill('demo-rep-2026');
+    await signIn.locator('button[type="submit"]').click();
+    if (!page.url().includes('#/rep/')) await page.goto(`${server.url}/#/rep/demo`);
+    expect(await page.locator('[data-testid="rep-me"]').textContent({ timeout: 15_000 })).toBe(
+      '王磊',
+    );
+
+    const leads = page.locator('[data-testid="rep-lead"]');
+    await expect.poll(() => leads.count(), { timeout: 30_000 }).toBe(owned.length);
+    const cards = (await leads.allTextContents()).join('\n');
+    expect(cards).toMatch(/医院/);
+    // Leads sit in different stages, and fresh ones wait for their first call.
+    const stages = new Set(await page.locator('.rep-stage-chip').allTextContents());
+    expect(stages.size).toBeGreaterThan(1);
+    await page.screenshot({ path: path.join(artifacts, '02-rep-leads.png'), fullPage: true });
+  });
+});
