@@ -288,6 +288,30 @@ describe('the medical-device playbook (PLAYBOOKS A)', () => {
       expect(pooled).toBeGreaterThan(40); // 北京 has no rep, and 浙江/江苏/上海 outgrow 15 each
       expect([...assigned.values()].reduce((s, n) => s + n, 0) + pooled).toBe(160);
     });
+    it('starts both flows for every lead: the handover waits for marketing’s terms (A3)', async () => {
+      const db = h.target.database.db;
+      const space = await h.api.expect<any>(200, 'GET', '/api/spaces/hub');
+      const waiting = await until(
+        async () => {
+          const undelivered = await db
+            .selectFrom('platform.outbox')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('delivered_at', 'is', null)
+            .executeTakeFirstOrThrow();
+          const blocked = await db
+            .selectFrom('platform.timeline')
+            .select((eb) => eb.fn.count<number>('subject').distinct().as('n'))
+            .where('space_id', '=', space.space.id)
+            .where('kind', '=', 'handover.blocked')
+            .executeTakeFirstOrThrow();
+          return { undelivered: Number(undelivered.n), blocked: Number(blocked.n) };
+        },
+        (n) => n.undelivered === 0 && n.blocked === 200,
+        120_000,
+        'every handover waiting',
+      );
+      expect(waiting).toEqual({ undelivered: 0, blocked: 200 });
+    });
   });
 
   describe('SLA, handover, gates and LAI with durations in seconds', () => {
@@ -321,7 +345,7 @@ describe('the medical-device playbook (PLAYBOOKS A)', () => {
         (e) =>
           e.filter((x) => x.kind === 'escalation.level').length === 3 &&
           e.filter((x) => x.kind === 'notification.sent' && x.data.node === 'ladder').length === 3,
-        30_000,
+        60_000,
         'three escalation levels',
       );
       const levels = entries.filter((e) => e.kind === 'escalation.level');
