@@ -35,7 +35,8 @@ export function ruleActionMessages(
   outcome: Pick<RuleOutcome, 'dedupe' | 'firings' | 'assignment'>,
 ): OutboxMessage[] {
   const messages: OutboxMessage[] = [];
-  const name = typeof record.name === 'string' ? record.name : String(record.id);
+  // Rendered per recipient when delivered: someone whose role hides the name reads "***".
+  const name = context.fields.has('name') ? '{{record.name}}' : String(record.id);
   const notifications: RuleNotification[] = [];
   for (const firing of outcome.firings) {
     if ('startFlow' in firing.action) {

@@ -1,5 +1,5 @@
-// Flow notifications (notify nodes, escalation levels, handovers) rendered per recipient: a field
-// the recipient's role hides never reaches them, in-app, by robot or by e-mail.
+// Flow notifications (notify nodes, escalation levels, handovers) and rule notices rendered per
+// recipient: a field the recipient's role hides never reaches them, in-app, by robot or by e-mail.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowCommand } from '../../runtime/flows/flow-types';
 import { createLogger } from '../../platform/logger';
@@ -7,6 +7,7 @@ import { createEmailSender } from '../../platform/notifications/email-channel';
 import { hiddenText } from '../../platform/notifications/render-template';
 import { resolveTable } from '../../platform/records/table-context';
 import { createFlowActivities } from '../../workflows/activities/flow-activities';
+import { createRuleActivities } from '../../workflows/activities/rule-activities';
 import type { FlowStart } from '../../workflows/flow-start';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 import { createTestApp } from '../support/test-app';
@@ -153,6 +154,46 @@ describe('notifications show each recipient only the fields they may read', () =
     expect(message).toBe(
       `首呼超时：${hiddenText} ${hiddenText}\n线索 ${hiddenText}｜私人 ${hiddenText}｜IP ${hiddenText}｜${hiddenText}`,
     );
+  });
+
+  it('renders rule notices (thresholds, returning leads, pools) per recipient too', async () => {
+    const rules = createRuleActivities({
+      db: target.database.db,
+      notifications: {},
+      logger: createLogger('error'),
+    });
+    const notice = text('线索「{{record.name}}」{{record.ip}}｜{{record.key_person_mobile}}');
+    await rules.runRuleNotifications({
+      spaceId: start.spaceId,
+      tableKey: 'lead',
+      recordId: start.recordId,
+      ownerId: users.rep_hz!,
+      province: '浙江',
+      keyPrefix: `rules/${space}/${start.recordId}/perm`,
+      notifications: [
+        { to: 'owner', title: notice, body: text('评分卡 {{record.ip}}') },
+        { to: `user:${users.rep_nj}`, title: notice, body: text('{{record.name}}') },
+      ],
+    });
+    const owner = await target.database.db
+      .selectFrom('platform.notifications')
+      .select(['title', 'body'])
+      .where('user_id', '=', users.rep_hz!)
+      .where('idempotency_key', 'like', 'rules/%')
+      .executeTakeFirstOrThrow();
+    expect(owner).toEqual({
+      title: `线索「甲」${hiddenText}｜${privateMarker}`,
+      body: `评分卡 ${hiddenText}`,
+    });
+    const outsider = await target.database.db
+      .selectFrom('platform.notifications')
+      .select(['title', 'body'])
+      .where('user_id', '=', users.rep_nj!)
+      .executeTakeFirstOrThrow();
+    expect(outsider).toEqual({
+      title: `线索「${hiddenText}」${hiddenText}｜${hiddenText}`,
+      body: hiddenText,
+    });
   });
 
   it('never puts a hidden value in any notification a rep received', async () => {
