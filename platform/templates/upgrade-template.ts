@@ -3,7 +3,11 @@
 import { sql } from 'kysely';
 import type { AppDefinition } from '../../runtime/definition/definition-schema';
 import type { DefinitionIssue } from '../../runtime/definition/definition-issue';
-import { diffDefinitions, type DefinitionChange } from '../../runtime/definition/diff-definitions';
+import {
+  diffDefinitions,
+  sameJson,
+  type DefinitionChange,
+} from '../../runtime/definition/diff-definitions';
 import { validateDefinition, type CelChecker } from '../../runtime/definition/validate-definition';
 import { designedDefinition } from '../../runtime/templates/export-template';
 import { instantiateTemplate } from '../../runtime/templates/instantiate-template';
@@ -14,7 +18,7 @@ import {
 } from '../../runtime/templates/merge-definitions';
 import type { Template } from '../../runtime/templates/template-schema';
 import type { Db } from '../db/database';
-import { getPublished, saveDraft } from '../definitions/definition-store';
+import { getDraft, getPublished, saveDraft } from '../definitions/definition-store';
 import { publishDraft } from '../definitions/publish-service';
 import { BatonError, ConflictError } from '../errors';
 import type { Actor } from '../people/actor';
@@ -44,6 +48,16 @@ export class UpgradeBlockedError extends BatonError {
   }
 }
 
+/** 409: the space has unpublished draft changes an upgrade would overwrite. */
+export class DraftPendingError extends ConflictError {
+  constructor(space: string) {
+    super(
+      'DRAFT_PENDING',
+      `space "${space}" has unpublished draft changes; publish or discard them before upgrading`,
+    );
+  }
+}
+
 export interface UpgradeRequest {
   /** Parameters to change; the others keep the values the space was installed with. */
   readonly params?: Readonly<Record<string, unknown>>;
@@ -63,6 +77,8 @@ export interface UpgradePlan {
   readonly unusedResolutions: readonly MergeResolution[];
   /** What publishing `merged` changes in the space's published definition. */
   readonly changes: readonly DefinitionChange[];
+  /** The space has unpublished draft changes: applying is refused until they are published or discarded. */
+  readonly draftPending: boolean;
   /** Problems of the merged definition, as a publish would report them. */
   readonly issues: readonly DefinitionIssue[];
   /** Set when the upgrade was applied: the version published (unchanged when nothing changed). */
@@ -75,7 +91,8 @@ export interface UpgradePlan {
  * the installed pack version gave; ours: the space's published definition; theirs: `template`
  * with the installed parameters (and any changed ones). Changes from either side are kept;
  * conflicts are reported with the three values and never settled silently: applying is refused
- * (409) while any remains, or while the merged definition would not publish.
+ * (409) while any remains, while the merged definition would not publish, or while the space has
+ * unpublished draft changes the upgrade would overwrite.
  * @example await upgradeTemplate(db, 'meddev', packV2, { apply: true }, { actor })
  */
 export async function upgradeTemplate(
@@ -98,6 +115,7 @@ export async function upgradeTemplate(
     const theirs = instantiateTemplate(template, params, { checkCel: options.checkCel });
     if (!theirs.ok) throw new TemplateParamsInvalidError(theirs.issues);
     const published = await getPublished(reader, space.id);
+    const draft = await getDraft(reader, space.id);
     const ours = designedDefinition(published.definition);
     const result = mergeDefinitions(
       installed.definition,
@@ -118,6 +136,7 @@ export async function upgradeTemplate(
       conflicts: result.conflicts,
       unusedResolutions: result.unusedResolutions,
       changes: diffDefinitions(ours, merged),
+      draftPending: !sameJson(draft.definition, published.definition),
       issues: validated.ok ? [] : validated.issues,
       applied: false,
     };
@@ -133,6 +152,8 @@ export async function upgradeTemplate(
       const { upgrade, theirs, published } = await plan(conn);
       if (upgrade.conflicts.length > 0 || upgrade.issues.length > 0)
         throw new UpgradeBlockedError(upgrade);
+      // The upgrade replaces the draft: never over an admin's unpublished work.
+      if (upgrade.draftPending) throw new DraftPendingError(space.key);
       const actor = options.actor.kind === 'user' ? options.actor.userId : null;
       let version = published.version;
       if (upgrade.changes.length > 0) {

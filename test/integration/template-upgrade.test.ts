@@ -123,6 +123,7 @@ describe('templates from spaces', () => {
         params: { capacity: 6 },
         applied: false,
         issues: [],
+        draftPending: false,
       });
       const merged = plan.merged;
       expect(fieldOf(merged, 'city').label).toEqual(l('City / district', '城市/区县'));
@@ -172,6 +173,30 @@ describe('templates from spaces', () => {
         '/api/spaces/upgraded/definition/versions',
       );
       expect(versions).toHaveLength(2);
+    });
+
+    it('refuses to apply over unpublished draft changes', async () => {
+      const current = await published('upgraded');
+      const draft = structuredClone(current);
+      fieldOf(draft, 'city').label.en = 'Town';
+      await api.expect(200, 'PUT', '/api/spaces/upgraded/definition/draft', draft);
+      const plan = await api.expect<any>(200, 'POST', '/api/spaces/upgraded/template/upgrade', {
+        template: v2,
+      });
+      expect(plan.draftPending).toBe(true);
+      const refused = await api.expect<any>(409, 'POST', '/api/spaces/upgraded/template/upgrade', {
+        template: v2,
+        apply: true,
+        resolutions: [
+          { pointer: '/tables/lead/fields/memo/label/zh-CN', take: 'ours' },
+          { pointer: '/tables/lead/fields/memo/label/en', take: 'ours' },
+        ],
+      });
+      expect(refused.error.code).toBe('DRAFT_PENDING');
+      const kept = await api.expect<any>(200, 'GET', '/api/spaces/upgraded/definition/draft');
+      expect(fieldOf(kept.definition, 'city').label.en).toBe('Town');
+      // Discarded: the draft is the published definition again.
+      await api.expect(200, 'PUT', '/api/spaces/upgraded/definition/draft', current);
     });
 
     it('applies with explicit resolutions and keeps both sides, then records the new base', async () => {

@@ -74,6 +74,7 @@ const upgradePlanSchema = z
     unusedResolutions: z.array(z.record(z.string(), z.unknown())),
     changes: z.array(z.record(z.string(), z.unknown())),
     issues: z.array(z.record(z.string(), z.unknown())),
+    draftPending: z.boolean(),
     applied: z.boolean(),
     version: z.number().int().optional(),
   })
@@ -159,7 +160,7 @@ const routes = {
       404: jsonContent(errorSchema, 'No such space or template'),
       409: jsonContent(
         errorSchema,
-        'Conflicts or definition problems left (UPGRADE_CONFLICTS), not installed from a pack, another pack',
+        'Conflicts or definition problems left (UPGRADE_CONFLICTS), unpublished draft changes (DRAFT_PENDING), not installed from a pack, another pack',
       ),
     },
   }),
