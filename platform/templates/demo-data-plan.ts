@@ -47,6 +47,27 @@ const extraHospitals: Readonly<Record<string, readonly string[]>> = {
   ],
   上海: ['上海市第十人民医院', '上海市浦东医院', '上海市闵行区中心医院', '上海市嘉定区中心医院'],
 };
+const factories: Readonly<Record<string, readonly string[]>> = {
+  江苏: [
+    '苏州精工机械有限公司',
+    '无锡恒达汽车零部件有限公司',
+    '常州新锐电机有限公司',
+    '南通海工装备有限公司',
+  ],
+  浙江: [
+    '宁波甬兴注塑机械有限公司',
+    '杭州中科包装设备有限公司',
+    '温州瑞安阀门有限公司',
+    '嘉兴华力纺织有限公司',
+  ],
+  广东: [
+    '东莞精密五金制品有限公司',
+    '佛山顺德家电配件有限公司',
+    '深圳智创电子有限公司',
+    '中山鸿图压铸有限公司',
+  ],
+  上海: ['上海浦江自动化设备有限公司', '上海嘉定汽配制造有限公司'],
+};
 const surnames =
   '王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
 const titles = ['主任', '科长', '处长', '副院长', '医生', '护士长', '工程师'];
@@ -113,23 +134,30 @@ export function planDemoLeads(
       const n = leads.length;
       const rep = people[n % people.length]!;
       const province = rep.province ?? '浙江';
-      const hospitals = [
-        ...tertiary.filter((h) => regionOf(h) === province),
-        ...(extraHospitals[province] ?? []),
-      ];
-      const organization = hospitals.length > 0 ? pick(hospitals) : pick(tertiary);
+      // Hospitals for a pack that lists them, factories otherwise.
+      const places =
+        tertiary.length > 0
+          ? [
+              ...tertiary.filter((h) => regionOf(h) === province),
+              ...(extraHospitals[province] ?? []),
+            ]
+          : (factories[province] ?? Object.values(factories).flat());
+      const organization = pick(places.length > 0 ? places : tertiary);
       const lines = optionValues('product_line');
-      const line = rep.productLines.find((p) => lines.includes(p)) ?? (lines[0] as string);
+      const line = rep.productLines.find((p) => lines.includes(p)) ?? lines[0];
       // Fresh leads alternate between called and not called; later stages were all called.
       const contacted = stageIndex > 0 || i % 2 === 1;
       const name = `${pick([...surnames])}${pick(titles)}`;
       const phone = `+86139${String(20_260_000 + n * 37 + Math.floor(random() * 30)).padStart(8, '0')}`;
       const hoursAgo = contacted ? 24 * (stageIndex * 6 + 1 + Math.floor(random() * 5)) : 0;
       const createdAt = new Date(now.getTime() - hoursAgo * 3600_000);
-      const values: Record<string, unknown> = { name };
+      const values: Record<string, unknown> = {};
       const set = (key: string, value: unknown) => {
         if (has(key) && value !== undefined) values[key] = value;
       };
+      set('name', name);
+      set('contact_name', name);
+      set('company', organization);
       set('phone', phone.replace('+86', ''));
       set('organization', organization);
       set('message', pick(messages));
@@ -165,7 +193,8 @@ export function planDemoLeads(
         const field = fields.get(need.field);
         if (!field) continue;
         if (need.kind === 'value') {
-          set(need.field, valueFor(field, organization, n));
+          if (values[need.field] === undefined)
+            set(need.field, valueFor(field, definition, organization, n, now));
           continue;
         }
         attachments[need.field] = [
@@ -218,7 +247,14 @@ function evidenceByStage(definition: AppDefinition, table: TableDefinition): Nee
 }
 
 /** A plausible value for a field a gate requires, by type. */
-function valueFor(field: FieldDefinition, organization: string, n: number): unknown {
+function valueFor(
+  field: FieldDefinition,
+  definition: AppDefinition,
+  organization: string,
+  n: number,
+  now: Date,
+): unknown {
+  const options = optionsOf(field, definition.lists).map((o) => o.value);
   switch (field.type) {
     case 'money':
     case 'number':
@@ -227,11 +263,17 @@ function valueFor(field: FieldDefinition, organization: string, n: number): unkn
     case 'boolean':
       return true;
     case 'date':
-      return '2026-10-15';
+      return new Date(now.getTime() - 7 * 86_400_000).toISOString().slice(0, 10);
     case 'datetime':
-      return '2026-10-15T02:00:00.000Z';
+      return new Date(now.getTime() - 7 * 86_400_000).toISOString();
+    case 'select':
+      return options[0];
+    case 'multi_select':
+      return options.slice(0, 1);
     default:
-      return `${regionOf(organization) ?? '浙'}卫备〔2026〕${String(1000 + n).padStart(5, '0')}号`;
+      if (/filing_no/.test(field.key))
+        return `${regionOf(organization) === '江苏' ? '苏' : regionOf(organization) === '上海' ? '沪' : '浙'}卫备〔2026〕${String(1000 + n).padStart(5, '0')}号`;
+      return `${field.label['zh-CN']}：已与${organization}确认`;
   }
 }
 

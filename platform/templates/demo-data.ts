@@ -13,10 +13,14 @@ import { getSpaceOrThrow } from '../spaces/space-repository';
 import { planDemoLeads, type DemoAttachment } from './demo-data-plan';
 import { getInstalledTemplate, markDemoSeeded } from './installed-template-repository';
 
-/** 400: the pack has no demo data generator (only lead tables are filled). */
+/** 400: demo data fills a `lead` table with a `phone` field; this space has none. */
 export class DemoUnsupportedError extends BatonError {
   constructor(space: string) {
-    super('DEMO_UNSUPPORTED', 400, `space "${space}" has no "lead" table to fill with demo data`);
+    super(
+      'DEMO_UNSUPPORTED',
+      400,
+      `space "${space}" has no "lead" table with a "phone" field to fill with demo data`,
+    );
   }
 }
 
@@ -66,6 +70,7 @@ export async function seedDemoData(
     const total = Object.values(byStage).reduce((a, b) => a + b, 0);
     return { created: 0, existing: total, byStage, accepted: 0 };
   }
+  if (context.fields.get('phone')?.type !== 'phone') throw new DemoUnsupportedError(spaceKey);
   const users = await demoUsersOf(db, space.id, installed?.template);
   const plan = planDemoLeads(context.definition, 'lead', users, {
     seed: options.seed,

@@ -113,6 +113,19 @@ describe('demo data', () => {
     expect((await allLeads()).length).toBe(before);
   });
 
+  it('fills the industrial-automation pack too: factories in every stage', async () => {
+    const ia = await api('POST', '/api/templates/industrial-automation/install', {
+      space: 'demo_ia',
+      demo: true,
+    });
+    const { definition } = await api('GET', '/api/spaces/demo_ia/definition');
+    const lead = definition.tables.find((t: any) => t.key === 'lead');
+    for (const stage of lead.stages) expect(ia.demo.byStage[stage.key]).toBeGreaterThanOrEqual(4);
+    const { records } = await api('GET', '/api/spaces/demo_ia/tables/lead/records?limit=200');
+    expect(records).toHaveLength(ia.demo.created);
+    expect(records.every((r: any) => /有限公司$/.test(r.company))).toBe(true);
+  });
+
   it('plans the same leads for the same seed and other leads for another', async () => {
     const { definition } = await api('GET', '/api/spaces/demo/definition');
     const users = installed.users.map((u: any, i: number) => ({
