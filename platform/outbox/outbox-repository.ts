@@ -49,7 +49,9 @@ export async function enqueueOutbox(
 
 /**
  * Appends several messages with one `INSERT … SELECT` (an import's batch), in the given order, on
- * the caller's connection inside its transaction. The JSON travels as one parameter.
+ * the caller's connection inside its transaction. The JSON travels as one parameter; an object
+ * that several messages' first start argument hold by reference (a flow's definition, the table's
+ * fields, the calendar) travels once and is put back into each row by the statement.
  * @example await enqueueOutboxBatch(conn, messages)
  */
 export async function enqueueOutboxBatch(
@@ -57,12 +59,49 @@ export async function enqueueOutboxBatch(
   messages: readonly OutboxMessage[],
 ): Promise<void> {
   if (messages.length === 0) return;
+  const uses = new Map<object, number>();
+  const firstArg = (m: OutboxMessage) => {
+    const arg = m.workflowArgs?.[0];
+    return arg !== null && typeof arg === 'object' && !Array.isArray(arg)
+      ? (arg as Record<string, unknown>)
+      : undefined;
+  };
+  for (const m of messages) {
+    for (const value of Object.values(firstArg(m) ?? {})) {
+      if (value !== null && typeof value === 'object') uses.set(value, (uses.get(value) ?? 0) + 1);
+    }
+  }
+  const shared: unknown[] = [];
+  const index = new Map<object, number>();
+  const wire = messages.map((m) => {
+    const arg = firstArg(m);
+    if (!arg) return m;
+    const rest: Record<string, unknown> = {};
+    const refs: Record<string, number> = {};
+    for (const [key, value] of Object.entries(arg)) {
+      if (value === null || typeof value !== 'object' || (uses.get(value) ?? 0) < 2) {
+        rest[key] = value;
+        continue;
+      }
+      if (!index.has(value)) index.set(value, shared.push(value) - 1);
+      refs[key] = index.get(value)!;
+    }
+    if (Object.keys(refs).length === 0) return m;
+    return { ...m, workflowArgs: [rest, ...m.workflowArgs!.slice(1)], shared: refs };
+  });
   await conn.unsafe(
     `insert into platform.outbox (topic, workflow_type, workflow_id, signal_name, payload, workflow_args, start)
      select m->>'topic', m->>'workflowType', m->>'workflowId', m->>'signalName', m->'payload',
-       case when m ? 'workflowArgs' then m->'workflowArgs' end, coalesce((m->>'start')::boolean, true)
-     from jsonb_array_elements($1::text::jsonb) with ordinality e(m, n) order by n`,
-    [JSON.stringify(messages)],
+       case
+         when m ? 'shared' then jsonb_set(m->'workflowArgs', '{0}', (m->'workflowArgs'->0) || (
+           select jsonb_object_agg(s.key, c.parts->(s.value::int)) from jsonb_each_text(m->'shared') s))
+         when m ? 'workflowArgs' then m->'workflowArgs'
+       end,
+       coalesce((m->>'start')::boolean, true)
+     from jsonb_array_elements($1::text::jsonb) with ordinality e(m, n)
+     cross join (select $2::text::jsonb as parts) c
+     order by n`,
+    [JSON.stringify(wire), JSON.stringify(shared)],
   );
 }
 

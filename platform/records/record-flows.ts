@@ -32,6 +32,14 @@ function updateCondition(context: TableContext, flow: FlowDefinition): CompiledC
   return conditions.get(flow) ?? null;
 }
 
+let calendar: ReturnType<typeof defaultCnCalendar> | undefined;
+
+/** The default calendar, built once: every start argument holds the same object (see enqueueOutboxBatch). */
+function cnCalendar(): ReturnType<typeof defaultCnCalendar> {
+  calendar ??= defaultCnCalendar();
+  return calendar;
+}
+
 /** `BATON_FLOW_HISTORY_LIMIT`: history events after which an execution continues as new. */
 function historyLimit(): { historyLimit?: number } {
   const value = Number(process.env.BATON_FLOW_HISTORY_LIMIT);
@@ -57,7 +65,7 @@ function startArgs(
     fields: context.table.fields,
     ...historyLimit(),
     // The zh-CN working calendar until spaces configure their own.
-    calendar: defaultCnCalendar(),
+    calendar: cnCalendar(),
     record,
   };
 }

@@ -369,6 +369,21 @@ describe('imports through the rule pipeline', () => {
       await new Promise((r) => setTimeout(r, 300));
     }
     expect(importedIds.filter((id) => !running.includes(id))).toEqual([]);
+    // The start arguments of an imported row are those of an API create, shared parts included.
+    const starts = await db
+      .selectFrom('platform.outbox')
+      .select(['workflow_id', 'workflow_args'])
+      .where('topic', '=', 'record.created')
+      .execute();
+    const argsOf = (id: string) =>
+      (starts.find((s) => s.workflow_id.endsWith(`/${id}`))?.workflow_args as any[])[0];
+    const fromApi = argsOf(original.id);
+    const fromImport = argsOf(hot.id);
+    expect(Object.keys(fromImport).sort()).toEqual(Object.keys(fromApi).sort());
+    for (const key of ['flow', 'fields', 'calendar', 'definitionVersion', 'tableKey']) {
+      expect(fromImport[key]).toEqual(fromApi[key]);
+    }
+    expect(fromImport.record).toMatchObject({ id: hot.id, version: 1, name: '热线索' });
     // The threshold's notice was delivered to Temporal too.
     const delivered = await db
       .selectFrom('platform.outbox')
