@@ -168,10 +168,31 @@ describe('mergeDefinitions', () => {
     );
   });
 
-  it('treats lists without identities as one value', () => {
-    const result = mergeDefinitions({ tags: ['a'] }, { tags: ['a', 'b'] }, { tags: ['c'] });
+  it("merges lists of distinct texts as sets: both sides' additions and removals kept", () => {
+    const result = mergeDefinitions(
+      { keywords: ['DR', 'CT', '核磁'] },
+      { keywords: ['DR', 'CT', '核磁', '超声'] },
+      { keywords: ['DR', 'MRI', '核磁', 'PET-CT'] },
+    );
+    expect(result.conflicts).toEqual([]);
+    expect(result.merged).toEqual({ keywords: ['DR', '核磁', '超声', 'MRI', 'PET-CT'] });
+  });
+
+  it('treats other lists without identities as one value', () => {
+    const base = { levels: [{ after: 'PT1M' }] };
+    const result = mergeDefinitions(
+      base,
+      { levels: [{ after: 'PT2M' }] },
+      { levels: [{ after: 'PT1M' }, { after: 'PT5M' }] },
+    );
     expect(result.conflicts).toEqual([
-      { pointer: '/tags', kind: 'changed_both', base: ['a'], ours: ['a', 'b'], theirs: ['c'] },
+      {
+        pointer: '/levels',
+        kind: 'changed_both',
+        base: base.levels,
+        ours: [{ after: 'PT2M' }],
+        theirs: [{ after: 'PT1M' }, { after: 'PT5M' }],
+      },
     ]);
   });
 

@@ -51,8 +51,8 @@ type Maybe = unknown;
  * the three values and left as ours unless a resolution settles it. Objects merge property by
  * property; lists whose elements carry a `key` (tables, fields, stages, rules, forms, roles…), an
  * `id` (flow nodes), a `value` (options) or `from`/`to` (flow edges) merge element by element,
- * in ours' order with theirs' additions placed after the element they follow in theirs; any other
- * list is one value.
+ * in ours' order with theirs' additions placed after the element they follow in theirs; lists of
+ * distinct strings or numbers (keywords, stage lists) merge as sets; any other list is one value.
  * @example mergeDefinitions(v1, mine, v2).conflicts // [{ pointer: '/tables/lead/fields/name/label/en', … }]
  */
 export function mergeDefinitions<T>(
@@ -91,6 +91,8 @@ export function mergeDefinitions<T>(
     if (t === absent) return conflict(path, 'removed_theirs', b, o, t);
     if (isObject(o) && isObject(t) && (b === absent || isObject(b)))
       return mergeObjects(path, b === absent ? {} : b, o, t);
+    const set = primitiveSets(o, t, b);
+    if (set) return mergeSets(set.b, set.o, set.t);
     const identity = identityOf(o, t, b);
     if (identity)
       return mergeLists(
@@ -148,6 +150,27 @@ export function mergeDefinitions<T>(
   const merged = merge([], base, ours, theirs) as T;
   const unusedResolutions = resolutions.filter((r) => !used.has(r.pointer));
   return { merged, conflicts, unusedResolutions };
+}
+
+type Primitive = string | number | boolean;
+
+/** The three lists when each holds distinct strings, numbers or booleans (keywords, stages…). */
+function primitiveSets(o: Maybe, t: Maybe, b: Maybe) {
+  const asSet = (x: Maybe): Primitive[] | undefined =>
+    Array.isArray(x) &&
+    x.every((v) => ['string', 'number', 'boolean'].includes(typeof v)) &&
+    new Set(x).size === x.length
+      ? (x as Primitive[])
+      : undefined;
+  const [os, ts, bs] = [asSet(o), asSet(t), b === absent ? [] : asSet(b)];
+  return os && ts && bs ? { o: os, t: ts, b: bs } : undefined;
+}
+
+/** Set-like lists: ours in its order without what theirs removed, then what theirs added. */
+function mergeSets(b: Primitive[], o: Primitive[], t: Primitive[]): Primitive[] {
+  const removed = new Set(b.filter((v) => !t.includes(v)));
+  const kept = o.filter((v) => !removed.has(v));
+  return [...kept, ...t.filter((v) => !b.includes(v) && !kept.includes(v))];
 }
 
 function same(a: Maybe, b: Maybe): boolean {
