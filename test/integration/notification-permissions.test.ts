@@ -2,6 +2,7 @@
 // recipient: a field the recipient's role hides never reaches them, in-app, by robot or by e-mail.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowCommand } from '../../runtime/flows/flow-types';
+import { createApiToken } from '../../platform/auth/api-token-store';
 import { createLogger } from '../../platform/logger';
 import { createEmailSender } from '../../platform/notifications/email-channel';
 import { hiddenText } from '../../platform/notifications/render-template';
@@ -194,6 +195,51 @@ describe('notifications show each recipient only the fields they may read', () =
       title: `线索「${hiddenText}」${hiddenText}｜${hiddenText}`,
       body: hiddenText,
     });
+  });
+
+  it("shows a task's title to each reader of the record with only the fields they may read", async () => {
+    await activities.applyFlowEffects(start, [
+      {
+        type: 'task',
+        key: 'call-task',
+        node: 'call',
+        assignee: 'owner',
+        title: {
+          'zh-CN': '致电 {{record.name}} {{record.key_person_mobile}} {{record.ip}}',
+          en: 'Call {{record.name}} {{record.key_person_mobile}} {{record.ip}}',
+        },
+        dueAt: new Date(Date.now() + 3_600_000).toISOString(),
+      },
+    ]);
+    const titleFor = async (who: string) => {
+      const { token } = await createApiToken(target.database.db, {
+        name: 'tasks',
+        userId: users[who]!,
+        spaceId: null,
+        expiresAt: null,
+      });
+      const response = await app.request(
+        `/api/spaces/${space}/tables/lead/records/${start.recordId}/tasks`,
+        { headers: { authorization: `Bearer ${token}` } },
+      );
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { tasks: { title: Record<string, string> }[] };
+      return body.tasks[0]!.title;
+    };
+    expect(await titleFor('rep_hz')).toEqual({
+      'zh-CN': `致电 甲 ${privateMarker} ${hiddenText}`,
+      en: `Call 甲 ${privateMarker} ${hiddenText}`,
+    });
+    expect((await titleFor('director'))['zh-CN']).toBe(`致电 甲 ${hiddenText} ${ipMarker}`);
+    expect((await titleFor('sup_zj'))['zh-CN']).toBe(`致电 甲 ${privateMarker} ${ipMarker}`);
+    // The owner is told in-app, with the same fields.
+    const told = await target.database.db
+      .selectFrom('platform.notifications')
+      .select('title')
+      .where('user_id', '=', users.rep_hz!)
+      .where('idempotency_key', 'like', '%call-task/assigned%')
+      .executeTakeFirstOrThrow();
+    expect(told.title).toBe(`致电 甲 ${privateMarker} ${hiddenText}`);
   });
 
   it('never puts a hidden value in any notification a rep received', async () => {

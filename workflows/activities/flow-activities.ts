@@ -152,10 +152,8 @@ export function createFlowActivities({ db, notifications, logger }: FlowActivity
             }
             break;
           case 'task': {
-            // The title is rendered once, in both languages, from the record the task was made for.
-            const { record } = await currentRecord(start);
-            const render = (locale: 'zh-CN' | 'en') =>
-              renderTemplate(command.title[locale], record, locale, { fields: start.fields });
+            // The title keeps its {{record.*}} placeholders: the tasks route renders them for each
+            // reader from the fields their roles show (everyone who reads the record sees its tasks).
             await db
               .insertInto('platform.tasks')
               .values({
@@ -165,7 +163,7 @@ export function createFlowActivities({ db, notifications, logger }: FlowActivity
                 flow_key: start.flowKey,
                 node: command.node,
                 assignee: command.assignee,
-                title: { 'zh-CN': render('zh-CN'), en: render('en') },
+                title: command.title,
                 due_at: new Date(command.dueAt),
                 idempotency_key: key(start, command),
               })

@@ -2,6 +2,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Db } from '../../db/database';
 import { listRecordTasks } from '../../flows/task-repository';
+import { renderTemplate } from '../../notifications/render-template';
 import { readRecordAs } from '../../permissions/record-guard';
 import { requestTableAccess } from '../../permissions/request-access';
 import { resolveTable } from '../../records/table-context';
@@ -58,8 +59,20 @@ export function taskRoutes(deps: { readonly db: Db }) {
     const context = await resolveTable(deps.db, space, table);
     // Whoever may read the record (its row scope) sees its tasks; others get the record's 404.
     const access = await requestTableAccess(c, deps.db, context);
-    await readRecordAs(deps.db, context, access, id, true);
-    const tasks = await listRecordTasks(deps.db, context.space.id, context.table.key, id);
+    const record = await readRecordAs(deps.db, context, access, id, true);
+    // Titles are templates over the record: each reader sees only the fields their roles show.
+    const readable = access.readableAt(typeof record.stage === 'string' ? record.stage : null);
+    const render = (text: string, locale: 'zh-CN' | 'en') =>
+      renderTemplate(text, record, locale, { fields: context.table.fields, readable });
+    const tasks = (await listRecordTasks(deps.db, context.space.id, context.table.key, id)).map(
+      (task) => ({
+        ...task,
+        title: {
+          'zh-CN': render(task.title['zh-CN'], 'zh-CN'),
+          en: render(task.title.en, 'en'),
+        },
+      }),
+    );
     return c.json({ tasks }, 200);
   });
 }
