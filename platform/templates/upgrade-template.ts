@@ -16,13 +16,15 @@ import {
   type MergeConflict,
   type MergeResolution,
 } from '../../runtime/templates/merge-definitions';
-import type { Template } from '../../runtime/templates/template-schema';
+import type { DemoUser, Template } from '../../runtime/templates/template-schema';
 import type { Db } from '../db/database';
 import { getDraft, getPublished, saveDraft } from '../definitions/definition-store';
 import { publishDraft } from '../definitions/publish-service';
 import { BatonError, ConflictError } from '../errors';
 import type { Actor } from '../people/actor';
-import { getSpaceOrThrow } from '../spaces/space-repository';
+import { findUser, updateUser } from '../people/user-repository';
+import { getSpaceOrThrow, type Space } from '../spaces/space-repository';
+import { upsertDemoUsers } from './demo-users';
 import { TemplateParamsInvalidError } from './install-template';
 import { getInstalledTemplate, saveInstalledTemplate } from './installed-template-repository';
 
@@ -79,6 +81,8 @@ export interface UpgradePlan {
   readonly changes: readonly DefinitionChange[];
   /** The space has unpublished draft changes: applying is refused until they are published or discarded. */
   readonly draftPending: boolean;
+  /** E-mail addresses of demo users the new version adds; applying creates them (others are left alone). */
+  readonly addedUsers: readonly string[];
   /** Problems of the merged definition, as a publish would report them. */
   readonly issues: readonly DefinitionIssue[];
   /** Set when the upgrade was applied: the version published (unchanged when nothing changed). */
@@ -137,10 +141,11 @@ export async function upgradeTemplate(
       unusedResolutions: result.unusedResolutions,
       changes: diffDefinitions(ours, merged),
       draftPending: !sameJson(draft.definition, published.definition),
+      addedUsers: addedUsers(installed.template, template).map((u) => u.email),
       issues: validated.ok ? [] : validated.issues,
       applied: false,
     };
-    return { upgrade, theirs: theirs.value, published };
+    return { upgrade, theirs: theirs.value, published, before: installed.template };
   };
 
   if (!request.apply) return (await plan(db)).upgrade;
@@ -149,7 +154,7 @@ export async function upgradeTemplate(
     const lock = sql`hashtext('baton.template-install'), hashtext(${space.key})`;
     await sql`select pg_advisory_lock(${lock})`.execute(conn);
     try {
-      const { upgrade, theirs, published } = await plan(conn);
+      const { upgrade, theirs, published, before } = await plan(conn);
       if (upgrade.conflicts.length > 0 || upgrade.issues.length > 0)
         throw new UpgradeBlockedError(upgrade);
       // The upgrade replaces the draft: never over an admin's unpublished work.
@@ -160,6 +165,7 @@ export async function upgradeTemplate(
         await saveDraft(conn, space.id, upgrade.merged, published.version, actor);
         version = (await publishDraft(conn, space, { checkCel: options.checkCel, actor })).version;
       }
+      await addDemoUsers(conn, space, before, template, options.actor);
       await saveInstalledTemplate(conn, space.id, {
         template,
         params: upgrade.params,
@@ -171,4 +177,35 @@ export async function upgradeTemplate(
       await sql`select pg_advisory_unlock(${lock})`.execute(conn);
     }
   });
+}
+
+/** Demo users of `next` whose e-mail address `previous` did not have. */
+function addedUsers(previous: Template, next: Template): DemoUser[] {
+  const known = new Set((previous.demoUsers ?? []).map((u) => u.email.toLowerCase()));
+  return (next.demoUsers ?? []).filter((u) => !known.has(u.email.toLowerCase()));
+}
+
+/**
+ * Creates the demo users a new pack version adds, with their space roles; people the space already
+ * has are left as they are. A new user's manager may be one of the earlier demo users.
+ */
+async function addDemoUsers(
+  db: Db,
+  space: Space,
+  previous: Template,
+  next: Template,
+  actor: Actor,
+): Promise<void> {
+  const added = addedUsers(previous, next);
+  if (added.length === 0) return;
+  const installed = await upsertDemoUsers(db, space, added, actor);
+  const byKey = new Map((next.demoUsers ?? []).map((u) => [u.key, u]));
+  const addedKeys = new Set(added.map((u) => u.key));
+  for (const user of added) {
+    if (user.managerKey === undefined || addedKeys.has(user.managerKey)) continue;
+    const manager = byKey.get(user.managerKey);
+    const found = manager && (await findUser(db, manager.email));
+    const id = installed.find((u) => u.key === user.key)!.id;
+    if (found) await updateUser(db, id, { managerId: found.id }, actor);
+  }
 }

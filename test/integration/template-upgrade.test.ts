@@ -111,6 +111,17 @@ describe('templates from spaces', () => {
         type: 'integer',
         label: l('Budget year', '预算年度'),
       });
+      // …and a new rep reporting to an existing supervisor.
+      v2.demoUsers.push({
+        key: 'rep_wz',
+        email: 'zheng.kai@meddev.example.cn',
+        displayName: '郑凯',
+        province: '浙江',
+        city: '温州',
+        productLines: ['ortho'],
+        managerKey: 'sup_zj',
+        roles: ['rep'],
+      });
     });
 
     it('answers the merged draft with both sides kept and the conflict reported, writing nothing', async () => {
@@ -124,6 +135,7 @@ describe('templates from spaces', () => {
         applied: false,
         issues: [],
         draftPending: false,
+        addedUsers: ['zheng.kai@meddev.example.cn'],
       });
       const merged = plan.merged;
       expect(fieldOf(merged, 'city').label).toEqual(l('City / district', '城市/区县'));

@@ -75,6 +75,7 @@ const upgradePlanSchema = z
     changes: z.array(z.record(z.string(), z.unknown())),
     issues: z.array(z.record(z.string(), z.unknown())),
     draftPending: z.boolean(),
+    addedUsers: z.array(z.string()).openapi({ description: 'Demo users the new version adds' }),
     applied: z.boolean(),
     version: z.number().int().optional(),
   })
