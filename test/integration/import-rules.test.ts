@@ -57,6 +57,32 @@ function definition(): AppDefinition {
   });
   return {
     ...base,
+    tables: [
+      ...base.tables,
+      {
+        key: 'contact',
+        label: l('Contact', '联系人'),
+        fields: [
+          { key: 'name', type: 'text', label: l('Name', '姓名') },
+          { key: 'phone', type: 'phone', label: l('Mobile', '手机号') },
+        ],
+      },
+    ],
+    rules: {
+      ...base.rules,
+      dedupe: [
+        ...(base.rules?.dedupe ?? []),
+        {
+          key: 'one_contact_per_phone',
+          label: l('One contact per phone', '一个手机号一个联系人'),
+          table: 'contact',
+          keys: ['phone'],
+          window: 'P365D',
+          outcome: 'block',
+          message: l('This phone already has a contact', '该手机号已有联系人'),
+        },
+      ],
+    },
     flows: [
       {
         key: 'welcome',
@@ -472,5 +498,30 @@ describe('imports through the rule pipeline', () => {
       returning_of: original.id,
       owner: original.owner,
     });
+  });
+
+  it('refuses rows that a blocking dedupe rule finds in the table or earlier in the file', async () => {
+    const contacts = `/api/spaces/${space}/tables/contact/records`;
+    await api.expect(201, 'POST', contacts, { name: '已有', phone: '13100001111' });
+    const file = path.join(dir, 'contacts.csv');
+    await writeFile(file, '姓名,手机号\n甲,131 0000 1111\n乙,13100002222\n丙,+86 131 0000 2222\n');
+    const { job, done } = await startImport(
+      { database: target.database, logger: createLogger('error') },
+      await resolveTable(target.database.db, space, 'contact'),
+      { path: file, name: 'contacts.csv', bytes: 0, temporary: true },
+      { ...options, mapping: { columns: { 姓名: 'name', 手机号: 'phone' } } },
+      { actor: null },
+    );
+    await done;
+    const result = (
+      await api.expect<any>(200, 'GET', `/api/spaces/${space}/tables/contact/imports/${job.id}`)
+    ).job;
+    expect(result).toMatchObject({ status: 'succeeded', created: 1, failed: 2 });
+    expect(result.errors.map((e: any) => [e.row, e.code, e.message['zh-CN']])).toEqual([
+      [2, 'DUPLICATE_BLOCKED', '该手机号已有联系人'],
+      [4, 'DUPLICATE_BLOCKED', '该手机号已有联系人'],
+    ]);
+    const { records: stored } = await api.expect<any>(200, 'GET', contacts);
+    expect(stored.map((r: any) => r.name).sort()).toEqual(['乙', '已有']);
   });
 });
