@@ -56,6 +56,14 @@ describe('fields a metric reads', () => {
       'need_grade',
       'source',
     ]);
+    const shares = metric({
+      measure: {
+        kind: 'builtin',
+        formula: 'contribution_share',
+        params: { bonusField: 'amount', closedStages: ['won'] },
+      },
+    });
+    expect([...metricFields(shares, definition)]).toEqual(['amount']);
   });
 
   it('names only designed fields the viewer cannot read everywhere', () => {

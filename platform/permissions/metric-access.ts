@@ -51,6 +51,8 @@ export function metricFields(
       fields.add(p.channelField);
       fields.add(p.gradeField);
     }
+    // Contribution shares split a closed deal's bonus field among the people who worked it.
+    if (measure.params?.bonusField) fields.add(measure.params.bonusField);
   }
   if (metric.filter) for (const f of celFields(metric.filter, definition)) fields.add(f);
   if (metric.time) fields.add(metric.time.field);
