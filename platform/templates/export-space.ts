@@ -2,7 +2,7 @@
 import type { DemoUser, Template } from '../../runtime/templates/template-schema';
 import { templateFromDefinition } from '../../runtime/templates/export-template';
 import type { Db } from '../db/database';
-import { getPublished } from '../definitions/definition-store';
+import { getPublished, getVersionOrThrow } from '../definitions/definition-store';
 import { getSpaceOrThrow } from '../spaces/space-repository';
 
 export interface ExportRequest {
@@ -12,6 +12,8 @@ export interface ExportRequest {
   readonly version?: string;
   /** Include the space's members as the template's demo users. */
   readonly members?: boolean;
+  /** A published version to export; the newest by default. */
+  readonly definitionVersion?: number;
 }
 
 /**
@@ -25,7 +27,10 @@ export async function exportSpaceTemplate(
   request: ExportRequest = {},
 ): Promise<Template> {
   const space = await getSpaceOrThrow(db, spaceKey);
-  const published = await getPublished(db, space.id);
+  const published =
+    request.definitionVersion === undefined
+      ? await getPublished(db, space.id)
+      : await getVersionOrThrow(db, space.id, request.definitionVersion);
   return templateFromDefinition(published.definition, {
     key: request.key ?? space.key.replaceAll('_', '-'),
     version: request.version ?? '1.0.0',

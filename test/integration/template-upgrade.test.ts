@@ -71,6 +71,15 @@ describe('templates from spaces', () => {
     );
     expect(again).toEqual(exported);
     expect(await published('copy')).toEqual(await published('origin'));
+
+    // An earlier version exports as it was: the pack as installed.
+    const first = await api.expect<any>(
+      200,
+      'GET',
+      '/api/spaces/origin/template?definitionVersion=1',
+    );
+    expect(fieldOf(first.definition, 'memo').label.en).not.toBe('Voice memo');
+    await api.expect(404, 'GET', '/api/spaces/origin/template?definitionVersion=9');
   });
 
   it('refuses a template document that does not parse, pointing at the problem', async () => {

@@ -100,12 +100,18 @@ const routes = {
           .enum(['true', 'false'])
           .optional()
           .openapi({ description: "Include the space's members as demo users" }),
+        definitionVersion: z.coerce
+          .number()
+          .int()
+          .min(1)
+          .optional()
+          .openapi({ description: 'A published version to export; the newest by default' }),
       }),
     },
     responses: {
       200: jsonContent(z.record(z.string(), z.unknown()), 'A template document'),
       403: jsonContent(errorSchema, 'Not an administrator of the space'),
-      404: jsonContent(errorSchema, 'No such space'),
+      404: jsonContent(errorSchema, 'No such space or version'),
     },
   }),
   installed: createRoute({
@@ -192,6 +198,7 @@ export function spaceTemplateRoutes(deps: SpaceTemplateRouteDeps) {
         key: query.key,
         version: query.version,
         members: query.members === 'true',
+        definitionVersion: query.definitionVersion,
       });
       const checked = parseTemplate(template);
       if (!checked.ok) throw new TemplateInvalidError(checked.issues);
