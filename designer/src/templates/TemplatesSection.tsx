@@ -116,7 +116,7 @@ function TemplateCard({ template, spaces }: { template: TemplateSummary; spaces:
             />
           </label>
         )}
-        <label className="checkbox">
+        <label className="check">
           <input
             type="checkbox"
             checked={demo}
