@@ -51,6 +51,16 @@ describe('planDemoLeads', () => {
     }
   });
 
+  it('places each lead in the city of its hospital', () => {
+    const at = (name: string) => plan.find((l) => l.values.organization === name)?.values.city;
+    for (const { values } of plan) {
+      const name = values.organization as string;
+      if (name.includes('宁波')) expect(at(name)).toBe('宁波');
+      if (name.startsWith('浙江大学')) expect(at(name)).toBe('杭州');
+      if (name.startsWith('复旦')) expect(at(name)).toBe('上海');
+    }
+  });
+
   it('is the same for the same seed and clock, different for another seed', () => {
     const users = template.demoUsers ?? [];
     expect(planDemoLeads(definition, 'lead', users, { seed: 1, now })).toEqual(plan);

@@ -163,7 +163,7 @@ export function planDemoLeads(
       set('message', pick(messages));
       set('source', pick(optionValues('source')));
       set('province', optionValues('province').includes(province) ? province : undefined);
-      set('city', rep.city ?? undefined);
+      set('city', cityOf(organization) ?? rep.city ?? undefined);
       set('product_line', line);
       // The market side's handover terms, filled on most leads.
       if (contacted || i % 4 !== 0) {
@@ -275,6 +275,44 @@ function valueFor(
         return `${regionOf(organization) === '江苏' ? '苏' : regionOf(organization) === '上海' ? '沪' : '浙'}卫备〔2026〕${String(1000 + n).padStart(5, '0')}号`;
       return `${field.label['zh-CN']}：已与${organization}确认`;
   }
+}
+
+const cities = [
+  '杭州',
+  '宁波',
+  '温州',
+  '绍兴',
+  '湖州',
+  '嘉兴',
+  '义乌',
+  '南京',
+  '苏州',
+  '无锡',
+  '常州',
+  '南通',
+  '扬州',
+  '昆山',
+  '上海',
+  '东莞',
+  '佛山',
+  '深圳',
+  '中山',
+];
+/** Where an organisation is: a city its name contains, or the seat of the university or province it names. */
+function cityOf(organization: string): string | undefined {
+  const seats: ReadonlyArray<readonly [string, string]> = [
+    ['浙江', '杭州'],
+    ['江苏', '南京'],
+    ['东南大学', '南京'],
+    ['复旦', '上海'],
+    ['北京', '北京'],
+    ['四川', '成都'],
+  ];
+  // Seats first: 复旦大学附属中山医院 is in 上海, not in 中山.
+  return (
+    seats.find(([prefix]) => organization.startsWith(prefix))?.[1] ??
+    cities.find((c) => organization.includes(c))
+  );
 }
 
 /** The province a hospital's name starts with, when it names one we know. */
