@@ -66,6 +66,8 @@ export interface BaseOptions {
   readonly window?: string;
   /** The caller's row scope (platform/permissions), over unqualified columns. */
   readonly scope?: RawBuilder<unknown>;
+  /** A further condition over alias `r` (pre-aggregation: the records of some hours). */
+  readonly within?: RawBuilder<unknown>;
 }
 
 /** The window in force: from/to instants, or null for all time. */
@@ -86,6 +88,7 @@ export function baseQuery(options: BaseOptions): RawBuilder<unknown> {
     where.push(sql`r.id in (select id from ${sql.raw(context.ref)} where ${options.scope})`);
   }
   if (metric.filter) where.push(celCondition(context, metric.filter, 'r', now));
+  if (options.within) where.push(options.within);
   const window = windowOf(options);
   if (window) {
     const column = sql.raw(`r.${q(metric.time?.field ?? 'created_at')}`);
@@ -163,12 +166,13 @@ export function factsJoins(
   ) {
     const since = new Date(now.getTime() - p.actionDays * 86_400_000).toISOString();
     if (formula !== 'lai' && p.roleKey === 'role' && p.actionTypes.length === 1) {
-      // The rollup maintained with the events (migration 0020): exact, one row per lead.
-      joins.push(sql`left join (select f.record_id, f.actions, f.first_at, f.last_at,
+      // The rollup maintained with the events (migration 0020): exact, one row per lead, looked
+      // up by key for each counted record (hashing the whole rollup would read every lead's row).
+      joins.push(sql`left join lateral (select f.record_id, f.actions, f.first_at, f.last_at,
           cardinality(f.roles) as roles
         from platform.record_event_facts f
         where f.space_id = ${spaceId}::uuid and f.table_key = ${table}::text
-          and f.type = ${p.actionTypes[0]}::text) ev on ev.record_id = b.id`);
+          and f.type = ${p.actionTypes[0]}::text and f.record_id = b.id) ev on true`);
       return { ctes, joins: sql.join(joins, sql` `), params: p, rolledUp: true };
     }
     ctes.push(sql`ev as (
@@ -247,13 +251,11 @@ export function aggregateOf(
     case 'health_score':
       return sql`avg(${healthScoreSql(context, at, p)})::float8`;
     case 'channel_effectiveness':
-      return sql`avg(case when ${column(p.gradeField)}::text = ${p.grade}::text then 1.0 else 0.0 end)::float8`;
+    case 'action_fullness':
+    case 'response_within':
+      return sql`avg(${averagedValueOf(measure.formula, p)})::float8`;
     case 'first_response_median':
       return sql`percentile_cont(0.5) within group (order by extract(epoch from ev.first_at - b.created_at) / 3600.0)`;
-    case 'action_fullness':
-      return sql`avg(coalesce(ev.actions, 0))::float8`;
-    case 'response_within':
-      return sql`avg(case when ev.first_at - b.created_at <= make_interval(secs => ${p.withinHours * 3600}::float8) then 1.0 else 0.0 end)::float8`;
     case 'collaboration_density':
       return sql`avg(coalesce(au.actors, 0))::float8`;
     case 'stage_dwell':
@@ -263,12 +265,35 @@ export function aggregateOf(
   }
 }
 
+/** The per-record value the averaging built-ins average (over `b` and `ev`). */
+export function averagedValueOf(
+  formula: 'channel_effectiveness' | 'action_fullness' | 'response_within',
+  p: ResolvedParams,
+): RawBuilder<unknown> {
+  switch (formula) {
+    case 'channel_effectiveness':
+      return sql`(case when ${sql.raw(`b.${q(p.gradeField)}`)}::text = ${p.grade}::text then 1.0 else 0.0 end)`;
+    case 'action_fullness':
+      return sql`coalesce(ev.actions, 0)`;
+    case 'response_within':
+      return sql`(case when ev.first_at - b.created_at <= make_interval(secs => ${p.withinHours * 3600}::float8) then 1.0 else 0.0 end)`;
+  }
+}
+
 /** One lead's health score (A6), the SQL twin of runtime/metrics `healthScore`. */
 export function healthScoreSql(
   context: TableContext,
   at: string,
   p: ResolvedParams,
 ): RawBuilder<unknown> {
+  return sql`(100 * (${healthStaticSql(context, p)} + ${healthFreshnessSql(sql`ev.last_at`, at, p)}))`;
+}
+
+/**
+ * The part of a health score that does not depend on the clock: 0.4 × completeness + 0.3 × role
+ * coverage (pre-aggregates keep it per record; the freshness part is added at read time).
+ */
+export function healthStaticSql(context: TableContext, p: ResolvedParams): RawBuilder<unknown> {
   const listed = p.completenessFields;
   const filled = listed.map((key) => {
     const field = context.fields.get(key);
@@ -284,14 +309,22 @@ export function healthScoreSql(
     listed.length === 0
       ? sql`1.0`
       : sql.raw(`((${filled.join(' + ')})::float8 / ${listed.length})`);
+  return sql`(0.4 * ${completeness}
+    + 0.3 * least(coalesce(ev.roles, 0)::float8 / ${p.minRoles}::float8, 1.0))`;
+}
+
+/** 0.3 × action timeliness of a record whose last action was at `lastAt`, seen at `at`. */
+export function healthFreshnessSql(
+  lastAt: RawBuilder<unknown>,
+  at: string,
+  p: ResolvedParams,
+): RawBuilder<unknown> {
   const span = p.actionDays - p.freshDays;
-  return sql`(100 * (0.4 * ${completeness}
-    + 0.3 * (case when ev.last_at is null then 0.0
-        when ev.last_at >= ${at}::timestamptz - make_interval(days => ${p.freshDays}::int) then 1.0
-        when ev.last_at > ${at}::timestamptz - make_interval(days => ${p.actionDays}::int)
-          then extract(epoch from ev.last_at - (${at}::timestamptz - make_interval(days => ${p.actionDays}::int))) / (${span}::float8 * 86400.0)
-        else 0.0 end)
-    + 0.3 * least(coalesce(ev.roles, 0)::float8 / ${p.minRoles}::float8, 1.0)))`;
+  return sql`(0.3 * (case when ${lastAt} is null then 0.0
+        when ${lastAt} >= ${at}::timestamptz - make_interval(days => ${p.freshDays}::int) then 1.0
+        when ${lastAt} > ${at}::timestamptz - make_interval(days => ${p.actionDays}::int)
+          then extract(epoch from ${lastAt} - (${at}::timestamptz - make_interval(days => ${p.actionDays}::int))) / (${span}::float8 * 86400.0)
+        else 0.0 end))`;
 }
 
 /** Which joined rows count toward the number (drill-down restricts to them). */
