@@ -208,7 +208,11 @@ async function assign(
   // product line, on shift); only those people are then locked, in one statement and in id order,
   // and re-read. Leads for different regions are assigned in parallel; leads competing for the same
   // reps queue and respect capacity.
-  const everyone = await loadAssignmentCandidates(tx, context, rule, { lock: false });
+  // Capacity is judged after the lock, so the first look needs no open counts (all read 0).
+  const everyone = await loadAssignmentCandidates(tx, context, rule, {
+    lock: false,
+    counts: false,
+  });
   const contenders = new Set<string>();
   for (const entry of rule.entries) {
     const alone = chooseAssignee({ ...rule, entries: [entry] }, record, everyone, now);

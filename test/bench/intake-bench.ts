@@ -168,11 +168,13 @@ function leads(count: number): Array<{ lead: Lead; channel: number; duplicate: b
 }
 
 /** The body each channel's sender posts for a lead. */
-function request(lead: Lead, channel: number): { body: string; type: string } {
+/** A channel's payload; `id` is the sender's message id, so no two deliveries sign alike. */
+function request(lead: Lead, channel: number, id: number): { body: string; type: string } {
   const json = (value: unknown) => ({ body: JSON.stringify(value), type: 'application/json' });
   switch (channel) {
     case 0:
       return json({
+        submission_id: id,
         nickname: lead.name,
         mobile: lead.phone,
         org: lead.org,
@@ -183,6 +185,7 @@ function request(lead: Lead, channel: number): { body: string; type: string } {
       });
     case 1:
       return json({
+        msg_id: id,
         contact: { name: lead.name, mobile: lead.phone },
         corp_name: lead.org,
         content: lead.message,
@@ -191,11 +194,13 @@ function request(lead: Lead, channel: number): { body: string; type: string } {
       });
     case 2:
       return json({
+        clue_id: id,
         user: { nickname: lead.name, phone: Number(lead.phone) },
         form: { hospital: lead.org, province: lead.province, product: lead.line },
       });
     case 3: {
       const form = new URLSearchParams({
+        msgid: String(id),
         name: lead.name,
         from: lead.phone,
         org: lead.org,
@@ -210,6 +215,7 @@ function request(lead: Lead, channel: number): { body: string; type: string } {
         name: lead.name,
         phone: lead.phone,
         company: lead.org,
+        scan_id: id,
         booth: `展位 ${lead.line}`,
         province: lead.province,
         interest: lead.line,
@@ -313,7 +319,7 @@ async function main(): Promise<void> {
       Array.from({ length: clients }, async () => {
         for (let i = next++; i < work.length; i = next++) {
           const { lead, channel } = work[i]!;
-          const { body, type } = request(lead, channel);
+          const { body, type } = request(lead, channel, i);
           const ts = String(Math.floor(Date.now() / 1000));
           const signed = sources[channel]!.signature.timestampHeader !== undefined;
           const t0 = performance.now();
