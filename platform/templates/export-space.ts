@@ -6,7 +6,11 @@ import { getPublished, getVersionOrThrow } from '../definitions/definition-store
 import { getSpaceOrThrow } from '../spaces/space-repository';
 
 export interface ExportRequest {
-  /** Template key; the space key with `-` for `_` by default. */
+  /**
+   * Template key; `space-` and the space key with `-` for `_` by default, so that an export never
+   * passes for the pack the space was installed from (an upgrade with that pack would take the
+   * export for its base).
+   */
   readonly key?: string;
   /** Semantic version; `1.0.0` by default. */
   readonly version?: string;
@@ -32,7 +36,7 @@ export async function exportSpaceTemplate(
       ? await getPublished(db, space.id)
       : await getVersionOrThrow(db, space.id, request.definitionVersion);
   return templateFromDefinition(published.definition, {
-    key: request.key ?? space.key.replaceAll('_', '-'),
+    key: request.key ?? `space-${space.key.replaceAll('_', '-')}`.slice(0, 63),
     version: request.version ?? '1.0.0',
     label: space.name,
     demoUsers: request.members ? await membersAsDemoUsers(db, space.id) : undefined,

@@ -52,7 +52,9 @@ describe('templates from spaces', () => {
     await publish('origin', mine);
 
     const exported = await api.expect<any>(200, 'GET', '/api/spaces/origin/template?members=true');
-    expect(exported).toMatchObject({ formatVersion: 1, key: 'origin', version: '1.0.0' });
+    // Named after the space, never after the pack it came from: upgrading a space installed from
+    // this template with the shipped pack would otherwise take the export for that pack's base.
+    expect(exported).toMatchObject({ formatVersion: 1, key: 'space-origin', version: '1.0.0' });
     expect(exported.parameters).toEqual({});
     expect(exported.demoUsers).toHaveLength(pack.demoUsers.length);
     expect(JSON.stringify(exported.definition)).not.toContain('{{params.');
@@ -67,7 +69,7 @@ describe('templates from spaces', () => {
     const again = await api.expect<any>(
       200,
       'GET',
-      '/api/spaces/copy/template?members=true&key=origin',
+      '/api/spaces/copy/template?members=true&key=space-origin',
     );
     expect(again).toEqual(exported);
     expect(await published('copy')).toEqual(await published('origin'));
@@ -307,7 +309,7 @@ describe('templates from spaces', () => {
       const exported = await baton('template', 'export', 'origin', '--out', file);
       expect(exported.stdout).toContain(file);
       const document = JSON.parse(await readFile(file, 'utf8'));
-      expect(document.key).toBe('origin');
+      expect(document.key).toBe('space-origin');
 
       const imported = await baton('template', 'import', file, '--space', 'cli_copy');
       expect(imported.stdout).toContain('space "cli_copy": version 1 (published)');
