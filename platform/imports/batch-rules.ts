@@ -14,7 +14,12 @@ import { flowEventMessages } from '../records/record-flows';
 import { finishCreate, prepareCreate } from '../records/record-service';
 import { rowToRecord, type RecordJson } from '../records/record-values';
 import { ruleActionMessages } from '../records/rule-actions-outbox';
-import { dedupeLockKey, rulesOf, type RuleOutcome } from '../records/rule-pipeline';
+import {
+  dedupeLockKey,
+  dedupeTableLockKey,
+  rulesOf,
+  type RuleOutcome,
+} from '../records/rule-pipeline';
 import type { TableContext } from '../records/table-context';
 import type { PreparedCreate } from './bulk-insert';
 import type { PlannedUpdate } from './bulk-update';
@@ -39,9 +44,11 @@ export interface BatchRuleInput extends PreparedCreate {
 
 /**
  * How the batch excludes concurrent writers of the same dedupe keys: `keys` takes the very
- * transaction locks a single create takes (one per key); `table` locks the table against other
- * writers instead, for a transaction that would otherwise gather more locks than PostgreSQL's
- * lock table holds (an all-or-nothing import spans every batch).
+ * transaction locks a single create takes (the table's dedupe lock shared, then one per key);
+ * `table` takes the table's dedupe lock exclusively instead — it waits for every write that is
+ * looking keys up and holds off new ones until the import commits —, for a transaction that would
+ * otherwise gather more locks than PostgreSQL's lock table holds (an all-or-nothing import spans
+ * every batch).
  */
 export type DedupeLocking = 'keys' | 'table';
 
@@ -74,10 +81,11 @@ export async function lockDedupeKeys(
     .map((pair) => JSON.parse(pair) as [string, string])
     .sort(([ra, ka], [rb, kb]) => order.indexOf(ra) - order.indexOf(rb) || (ka < kb ? -1 : 1));
   if (locks.length === 0) return ruled;
+  const tableLock = dedupeTableLockKey(context);
   if (options.locking === 'table' || locks.length > maxKeyLocks) {
-    // Conflicts with every insert and update of the table, its own kind included.
-    await conn.unsafe(`lock table ${context.ref} in share row exclusive mode`);
+    await conn.unsafe('select pg_advisory_xact_lock(hashtextextended($1, 0))', [tableLock]);
   } else {
+    await conn.unsafe('select pg_advisory_xact_lock_shared(hashtextextended($1, 0))', [tableLock]);
     await conn.unsafe(
       `select count(pg_advisory_xact_lock(hashtextextended(k, 0)))
        from unnest($1::text[]) with ordinality u(k, n)`,

@@ -64,6 +64,14 @@ export function dedupeLockKey(context: TableContext, rule: string, key: string):
   return `${context.space.id}:${context.table.key}:${rule}:${key}`;
 }
 
+/**
+ * The text of the table-wide dedupe lock: every write that looks dedupe keys up holds it shared,
+ * before its key locks; an import too large to lock key by key holds it exclusively.
+ */
+export function dedupeTableLockKey(context: TableContext): string {
+  return `${context.space.id}:${context.table.key}:dedupe`;
+}
+
 export function rulesOf(context: TableContext): CompiledRules {
   return compileRulesOrThrow(context.definition);
 }
@@ -92,10 +100,16 @@ export async function runPipeline(
 
   const lookups = creating ? dedupeKeysFor(rules, table, input, options.now) : [];
   const found = [];
-  for (const lookup of lookups) {
-    await sql`select pg_advisory_xact_lock(hashtextextended(${dedupeLockKey(context, lookup.rule, lookup.key)}, 0))`.execute(
-      tx,
-    );
+  for (const [i, lookup] of lookups.entries()) {
+    const key = dedupeLockKey(context, lookup.rule, lookup.key);
+    // The table's dedupe lock, shared, comes first (with the first key, in one statement): an
+    // import that locks the whole table takes it exclusively and waits for this write.
+    await (
+      i === 0
+        ? sql`select pg_advisory_xact_lock_shared(hashtextextended(${dedupeTableLockKey(context)}, 0)),
+            pg_advisory_xact_lock(hashtextextended(${key}, 0))`
+        : sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`
+    ).execute(tx);
     const match = await sql<{ id: string; owner: string | null }>`
       select r.id, r.owner from platform.dedupe_keys k
       join ${sql.raw(context.ref)} r on r.id = k.record_id and r.deleted_at is null

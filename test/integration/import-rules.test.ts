@@ -500,6 +500,39 @@ describe('imports through the rule pipeline', () => {
     });
   });
 
+  it('keeps one original per lead when API creates race an all-or-nothing import of the same leads', async () => {
+    const context = await resolveTable(target.database.db, space, 'lead');
+    const leads = Array.from({ length: 6 }, (_, i) => ({
+      phone: `1320000${String(4000 + i)}`,
+      organization: `竞速医院${i}`,
+    }));
+    const [job] = await Promise.all([
+      importCsv(
+        'race.csv',
+        leads.map((x, i) => [`竞速导入${i}`, x.phone, x.organization, '江苏', 'ortho', 'web_form']),
+        2,
+        { mode: 'all_or_nothing' },
+      ),
+      ...leads.map((x, i) =>
+        createRecordDetailed(
+          target.database.db,
+          context,
+          { name: `竞速接口${i}`, ...x, province: '江苏', product_line: 'ortho' },
+          { actor: null, source: 'api' },
+        ),
+      ),
+    ]);
+    expect(job).toMatchObject({ status: 'succeeded', created: 6 });
+    const rows = [...(await byName()).values()];
+    for (const x of leads) {
+      const same = rows.filter((r) => r.organization === x.organization);
+      expect(same).toHaveLength(2);
+      const originals = same.filter((r) => r.returning_of === null);
+      expect(originals).toHaveLength(1);
+      expect(same.find((r) => r.returning_of !== null).returning_of).toBe(originals[0].id);
+    }
+  });
+
   it('refuses rows that a blocking dedupe rule finds in the table or earlier in the file', async () => {
     const contacts = `/api/spaces/${space}/tables/contact/records`;
     await api.expect(201, 'POST', contacts, { name: '已有', phone: '13100001111' });
