@@ -125,7 +125,7 @@ export function bucketSpec(
   const hash = createHash('sha256')
     .update(
       JSON.stringify({
-        v: 1,
+        v: 2,
         table: context.table.key,
         fields: context.table.fields,
         measure,
@@ -169,10 +169,12 @@ function partials(spec: BucketSpec): RawBuilder<unknown> {
   const vals =
     spec.kind === 'percentile'
       ? sql`array_agg(x.v) filter (where x.v is not null)`
-      : spec.kind === 'health'
-        ? sql`array_agg(x.v)`
-        : sql`null::float8[]`;
-  const vals2 = spec.kind === 'health' ? sql`array_agg(x.v2)` : sql`null::float8[]`;
+      : sql`null::float8[]`;
+  // Health: the clock-free parts are summed (s); only last-action times are kept, for freshness.
+  const vals2 =
+    spec.kind === 'health'
+      ? sql`array_agg(x.v2) filter (where x.v2 is not null)`
+      : sql`null::float8[]`;
   return sql`count(*)::bigint as n, count(*) filter (where x.k)::bigint as nc, sum(x.v) as s,
     count(x.v)::bigint as c, min(x.v) as mn, max(x.v) as mx, ${vals} as vals, ${vals2} as vals2`;
 }
@@ -229,19 +231,21 @@ export async function bucketedRows(
     spec.kind === 'percentile'
       ? sql`percentile_cont(${spec.p}::float8) within group (order by u.v)`
       : spec.kind === 'health'
-        ? sql`avg(100 * (u.v + ${freshnessFromEpoch(query.now, spec.params)}))::float8`
+        ? sql`sum(${freshnessFromEpoch(query.now, spec.params)})::float8`
         : undefined;
-  const unnest =
-    spec.kind === 'health' ? sql`unnest(p.vals, p.vals2) u(v, l)` : sql`unnest(p.vals) u(v)`;
-  const value = spread
-    ? sql`sp.value`
-    : {
-        count: sql`t.n::float8`,
-        sum: sql`(case when t.c > 0 then t.s end)`,
-        avg: sql`(t.s / nullif(t.c, 0))`,
-        min: sql`t.mn`,
-        max: sql`t.mx`,
-      }[spec.kind as 'count' | 'sum' | 'avg' | 'min' | 'max'];
+  const unnest = spec.kind === 'health' ? sql`unnest(p.vals2) u(l)` : sql`unnest(p.vals) u(v)`;
+  const value =
+    spec.kind === 'health'
+      ? sql`(100 * (t.s + coalesce(sp.value, 0)) / nullif(t.c, 0))`
+      : spread
+        ? sql`sp.value`
+        : {
+            count: sql`t.n::float8`,
+            sum: sql`(case when t.c > 0 then t.s end)`,
+            avg: sql`(t.s / nullif(t.c, 0))`,
+            min: sql`t.mn`,
+            max: sql`t.mx`,
+          }[spec.kind as 'count' | 'sum' | 'avg' | 'min' | 'max'];
   const statement = sql<Record<string, unknown>>`
     with slots as (${windowSlots(from, to)}),
     clean as (
@@ -288,15 +292,20 @@ export async function bucketedRows(
       ),
       sql`${value} as value`,
       sql`t.nc::int as n`,
+      sql`(select count(*) from ranges)::int as live_slots`,
     ])}
     from totals t
     ${spread ? sql`left join spread sp on sp.g = t.g and sp.keys is not distinct from t.keys` : sql``}`;
-  if (!spread) return (await statement.execute(db)).rows;
-  // Medians and health scores read every value of the window: sort them in memory.
-  return db.transaction().execute(async (tx) => {
-    await sql`set local work_mem = '64MB'`.execute(tx);
-    return (await statement.execute(tx)).rows;
-  });
+  const rows = spread
+    ? // Medians and health scores read every value of the window: sort them in memory.
+      await db.transaction().execute(async (tx) => {
+        await sql`set local work_mem = '64MB'`.execute(tx);
+        return (await statement.execute(tx)).rows;
+      })
+    : (await statement.execute(db)).rows;
+  // Beyond the two hours the window's edges cut, hours were answered live: bring them up to date.
+  if (Number(rows[0]?.live_slots ?? 0) > 2) compactSoon(db, query, spec);
+  return rows;
 }
 
 const registered = new WeakMap<Db, Set<string>>();
@@ -434,16 +443,21 @@ export async function compactBuckets(
 
 /**
  * Compacts in the background (one at a time per pre-aggregate); reads stay exact meanwhile.
- * Failures are left for the next read to retry.
+ * Failures are left for the next read to retry. Reads call it when they computed hours live.
  */
 export function compactSoon(db: Db, query: BaseOptions, spec: BucketSpec): void {
   const key = `${query.context.space.id}|${spec.hash}`;
   if (compacting.has(key)) return;
-  const run = compactBuckets(db, query, spec)
+  // A short delay gathers the writes and reads of a burst into one compaction.
+  const run = new Promise((resolve) => setTimeout(resolve, compactDelayMs).unref())
+    .then(() => compactBuckets(db, query, spec))
     .catch(() => 0)
     .finally(() => compacting.delete(key));
   compacting.set(key, run);
 }
+
+/** How long a compaction waits after the read that asked for it. */
+const compactDelayMs = 250;
 
 /** Resolves when the background compactions started so far have finished. */
 export async function settleCompactions(): Promise<void> {

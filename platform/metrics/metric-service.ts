@@ -7,7 +7,7 @@ import { isLaiSnapshot } from '../../runtime/metrics/validate-metrics';
 import type { Db } from '../db/database';
 import { NotFoundError } from '../errors';
 import type { TableContext } from '../records/table-context';
-import { bucketSpec, bucketedRows, compactSoon, ensureRegistered } from './metric-buckets';
+import { bucketSpec, bucketedRows, ensureRegistered } from './metric-buckets';
 import {
   aggregateOf,
   baseQuery,
@@ -84,7 +84,6 @@ export async function computeMetric(db: Db, query: MetricQuery): Promise<MetricR
   if (spec) {
     await ensureRegistered(db, context, metric, spec);
     rows = await bucketedRows(db, query, spec);
-    compactSoon(db, query, spec);
   } else rows = await liveRows(db, query, groupBy);
   return resultOf(db, head, groupBy, dims, rows);
 }

@@ -265,16 +265,13 @@ describe('metric pre-aggregates', () => {
       select to_char(slot, 'YYYY-MM-DD HH24') as slot, keys, n, nc, s, c, mn, mx, vals, vals2
       from platform.metric_buckets where space_id = ${spaceId}::uuid and hash = ${specOf(m).hash}
       order by slot, keys`.execute(target.database.db);
+    const sorted = (values: number[] | null) =>
+      values === null ? null : values.slice().sort((x, y) => x - y);
     return rows.rows.map((r) => ({
       ...r,
       s: r.s === null ? null : Number(Number(r.s).toFixed(6)),
-      vals:
-        r.vals2 === null
-          ? (r.vals?.slice().sort((x: number, y: number) => x - y) ?? null)
-          : r.vals
-              .map((v: number, i: number) => [v, r.vals2[i]])
-              .sort((x: number[], y: number[]) => x[0]! - y[0]! || (x[1] ?? 0) - (y[1] ?? 0)),
-      vals2: null,
+      vals: sorted(r.vals),
+      vals2: sorted(r.vals2),
     }));
   }
 
