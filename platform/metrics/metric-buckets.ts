@@ -303,13 +303,15 @@ export async function bucketedRows(
         return (await statement.execute(tx)).rows;
       })
     : (await statement.execute(db)).rows;
-  // Beyond the two hours the window's edges cut, hours were answered live: bring them up to date.
-  if (Number(rows[0]?.live_slots ?? 0) > 2) compactSoon(db, query, spec);
+  // Beyond the two hours the window's edges cut, hours were answered live: bring them up to date,
+  // soon when there are many, else within half a minute (a day's new leads are about 24 hours).
+  const liveSlots = Number(rows[0]?.live_slots ?? 0);
+  if (liveSlots > 2) compactSoon(db, query, spec, liveSlots > 26 ? 250 : 30_000);
   return rows;
 }
 
 const registered = new WeakMap<Db, Set<string>>();
-const compacting = new Map<string, Promise<number>>();
+const compacting = new Map<string, Compaction>();
 
 /**
  * Makes writes to the metric's table, its events and labels mark the days they touch for this
@@ -442,24 +444,56 @@ export async function compactBuckets(
 }
 
 /**
- * Compacts in the background (one at a time per pre-aggregate); reads stay exact meanwhile.
- * Failures are left for the next read to retry. Reads call it when they computed hours live.
+ * Compacts in the background after `delayMs` (one at a time per pre-aggregate; a sooner request
+ * replaces a later one that has not started); reads stay exact meanwhile. Failures are left for
+ * the next read to retry. Reads call it when they computed hours live.
  */
-export function compactSoon(db: Db, query: BaseOptions, spec: BucketSpec): void {
+export function compactSoon(db: Db, query: BaseOptions, spec: BucketSpec, delayMs = 250): void {
   const key = `${query.context.space.id}|${spec.hash}`;
-  if (compacting.has(key)) return;
-  // A short delay gathers the writes and reads of a burst into one compaction.
-  const run = new Promise((resolve) => setTimeout(resolve, compactDelayMs).unref())
-    .then(() => compactBuckets(db, query, spec))
-    .catch(() => 0)
-    .finally(() => compacting.delete(key));
-  compacting.set(key, run);
+  const at = Date.now() + delayMs;
+  const pending = compacting.get(key);
+  if (pending && (pending.started || pending.at <= at)) return;
+  let finish = () => {};
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  const entry: Compaction = {
+    at,
+    started: false,
+    done,
+    start() {
+      if (entry.started) return;
+      entry.started = true;
+      clearTimeout(timer);
+      void compactBuckets(db, query, spec)
+        .catch(() => 0)
+        .finally(() => {
+          if (compacting.get(key) === entry) compacting.delete(key);
+          finish();
+        });
+    },
+  };
+  const timer = setTimeout(() => entry.start(), delayMs);
+  timer.unref();
+  if (pending) {
+    // Replaced before it started: whoever waits for it waits for this one.
+    pending.started = true;
+    pending.start = entry.start;
+    void done.then(() => pending.finish?.());
+  }
+  entry.finish = finish;
+  compacting.set(key, entry);
 }
 
-/** How long a compaction waits after the read that asked for it. */
-const compactDelayMs = 250;
+interface Compaction {
+  readonly at: number;
+  started: boolean;
+  readonly done: Promise<void>;
+  start(): void;
+  finish?: () => void;
+}
 
-/** Resolves when the background compactions started so far have finished. */
+/** Starts the compactions waiting for their delay and resolves when all have finished. */
 export async function settleCompactions(): Promise<void> {
-  await Promise.all([...compacting.values()]);
+  const waiting = [...compacting.values()];
+  for (const entry of waiting) entry.start();
+  await Promise.all(waiting.map((e) => e.done));
 }
