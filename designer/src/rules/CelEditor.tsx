@@ -72,7 +72,10 @@ function registerCel(): void {
           })),
         };
       }
+      // Incomplete: Monaco asks again as the admin types on, so a list opened on `rec` gives way
+      // to the field names once `record.` is complete (otherwise fast typing keeps the old list).
       return {
+        incomplete: true,
         suggestions: [
           ...['record', 'now', 'user', 'old'].map((v) => ({
             label: v,
