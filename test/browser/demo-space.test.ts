@@ -1,9 +1,10 @@
 // Demo data from the template gallery, in Chromium against a real server, PostgreSQL and Temporal:
 // the admin installs the medical-device pack with "with demo data" ticked, then a demo rep signs in
 // and finds their demo leads — zh-CN hospitals in several stages — in the rep app's lead list.
+// Then the admin upgrades a space to a newer pack version from a file, settling a conflict.
 // Screenshots go to test-artifacts/demo-space (gitignored).
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -105,5 +106,61 @@ describe('demo space', () => {
     const stages = new Set(await page.locator('.rep-stage-chip').allTextContents());
     expect(stages.size).toBeGreaterThan(1);
     await page.screenshot({ path: path.join(artifacts, '02-rep-leads.png'), fullPage: true });
+  });
+
+  it('upgrades a space to a newer pack version from the gallery, settling the conflict', async () => {
+    await api('POST', '/api/templates/medical-device/install', { space: 'up' });
+    const { definition } = await api('GET', '/api/spaces/up/definition');
+    const memo = (d: any) =>
+      d.tables.find((t: any) => t.key === 'lead').fields.find((f: any) => f.key === 'memo');
+    memo(definition).label = { 'zh-CN': '拜访纪要', en: 'Visit notes' };
+    await api('PUT', '/api/spaces/up/definition/draft', definition);
+    await api('POST', '/api/spaces/up/definition/publish');
+    const pack = JSON.parse(
+      await readFile(
+        path.resolve(import.meta.dirname, '../../templates/medical-device/template.json'),
+        'utf8',
+      ),
+    );
+    pack.version = '1.1.0';
+    memo(pack.definition).label = { 'zh-CN': '语音速记（口述）', en: 'Memo (dictated)' };
+
+    // A fresh page: the rep's app state must not carry over to the admin.
+    await browser.context.clearCookies();
+    await page.close();
+    page = await browser.context.newPage();
+    await page.goto(`${server.url}/#/templates`);
+    const signIn = page.locator('[data-testid="sign-in"]');
+    const panel = page.locator('[data-testid="template-upgrade"]');
+    await signIn.waitFor();
+    await signIn.locator('input[name="email"]').fill(server.admin.email);
+    await signIn.locator('input[name="password"]').fill(server.admin.password);
+    await signIn.locator('button[type="submit"]').click();
+    await panel.locator('[data-testid="upgrade-space"] option[value="up"]').waitFor({
+      state: 'attached',
+    });
+    await panel.locator('[data-testid="upgrade-space"]').selectOption('up');
+    await panel.locator('[data-testid="upgrade-file"]').setInputFiles({
+      name: 'medical-device-1.1.0.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(pack)),
+    });
+    await panel.locator('[data-testid="upgrade-preview"]').click();
+    const conflicts = panel.locator('[data-testid="upgrade-conflict"]');
+    await expect.poll(() => conflicts.count(), { timeout: 15_000 }).toBe(2);
+    expect(await conflicts.first().textContent()).toContain('/tables/lead/fields/memo/label');
+    const apply = panel.locator('[data-testid="upgrade-apply"]');
+    expect(await apply.isDisabled()).toBe(true);
+    for (const side of await panel.locator('[data-testid="upgrade-side"]').all())
+      await side.selectOption('theirs');
+    await apply.click();
+    const applied = panel.locator('[data-testid="upgrade-applied"]');
+    await applied.waitFor({ timeout: 15_000 });
+    expect(await applied.textContent()).toContain('3');
+    await page.screenshot({ path: path.join(artifacts, '03-upgrade.png'), fullPage: true });
+    expect(memo((await api('GET', '/api/spaces/up/definition')).definition).label).toEqual({
+      'zh-CN': '语音速记（口述）',
+      en: 'Memo (dictated)',
+    });
   });
 });

@@ -153,6 +153,31 @@ export interface TemplateInstall {
   };
 }
 
+export interface TemplateConflict {
+  readonly pointer: string;
+  readonly kind: 'changed_both' | 'removed_ours' | 'removed_theirs' | 'added_both';
+  readonly base?: unknown;
+  readonly ours?: unknown;
+  readonly theirs?: unknown;
+}
+
+export type TemplateResolution = {
+  readonly pointer: string;
+  readonly take: 'ours' | 'theirs' | 'base';
+};
+
+export interface TemplateUpgradePlan {
+  readonly from: { readonly key: string; readonly version: string };
+  readonly to: { readonly key: string; readonly version: string };
+  readonly conflicts: readonly TemplateConflict[];
+  readonly changes: readonly Record<string, unknown>[];
+  readonly issues: readonly { readonly pointer: string; readonly message: LocalizedText }[];
+  readonly draftPending: boolean;
+  readonly addedUsers: readonly string[];
+  readonly applied: boolean;
+  readonly version?: number;
+}
+
 export const templateApi = {
   list: () =>
     adminCall<{ templates: TemplateSummary[] }>('/api/templates').then((b) => b.templates),
@@ -165,6 +190,15 @@ export const templateApi = {
       demo?: boolean;
     },
   ) => adminCall<TemplateInstall>(`/api/templates/${enc(key)}/install`, post(body)),
+  /** Plans (or with `apply`, publishes) the upgrade to `template`, else the shipped pack. */
+  upgrade: (
+    space: string,
+    body: {
+      template?: unknown;
+      resolutions?: readonly TemplateResolution[];
+      apply?: boolean;
+    },
+  ) => adminCall<TemplateUpgradePlan>(`/api/spaces/${enc(space)}/template/upgrade`, post(body)),
 };
 
 export interface IntakeAnswer {

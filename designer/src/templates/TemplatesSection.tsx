@@ -1,5 +1,5 @@
 // The template gallery: each starter pack with its parameters as a form; install into a new or an
-// existing space and show what was installed.
+// existing space and show what was installed; upgrade a space to a newer pack version.
 import { useEffect, useState } from 'react';
 import { api, type Space } from '../api/client';
 import {
@@ -12,6 +12,7 @@ import { useTr } from '../shell/locale-context';
 import { routeHref } from '../shell/router';
 import '../draft/admin.css';
 import { ParameterInput } from './ParameterInput';
+import { TemplateUpgrade } from './TemplateUpgrade';
 
 export default function TemplatesSection() {
   const { tr } = useTr();
@@ -29,6 +30,7 @@ export default function TemplatesSection() {
       {templates?.map((t) => (
         <TemplateCard key={t.key} template={t} spaces={spaces} />
       ))}
+      <TemplateUpgrade spaces={spaces} />
     </div>
   );
 }
