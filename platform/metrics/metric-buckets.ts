@@ -314,24 +314,44 @@ const registered = new WeakMap<Db, Set<string>>();
 const compacting = new Map<string, Compaction>();
 
 /**
- * Makes writes to the metric's table, its events and labels mark the days they touch for this
+ * Makes writes to the metric's table, its events and labels mark the hours they touch for this
  * pre-aggregate. Taken once per definition: locks the tables against writers for a moment, so no
- * write in flight can miss its mark.
+ * write in flight can miss its mark. Answers false when the locks were not granted quickly (a
+ * writer holding one table and waiting for another could otherwise deadlock with it): the caller
+ * computes live and a later read registers.
  */
 export async function ensureRegistered(
   db: Db,
   context: TableContext,
   metric: MetricDefinition,
   spec: BucketSpec,
-): Promise<void> {
+): Promise<boolean> {
   const known = registered.get(db) ?? new Set<string>();
   registered.set(db, known);
   const key = `${context.space.id}|${spec.hash}`;
-  if (known.has(key)) return;
+  if (known.has(key)) return true;
+  try {
+    await register(db, context, metric, spec);
+  } catch (error) {
+    // 55P03: lock_not_available
+    if ((error as { code?: string }).code === '55P03') return false;
+    throw error;
+  }
+  known.add(key);
+  return true;
+}
+
+async function register(
+  db: Db,
+  context: TableContext,
+  metric: MetricDefinition,
+  spec: BucketSpec,
+): Promise<void> {
   await db.transaction().execute(async (tx) => {
     await sql`select pg_advisory_xact_lock(hashtext(${`metric-buckets:${context.space.id}:${context.table.key}`}))`.execute(
       tx,
     );
+    await sql`set local lock_timeout = '300ms'`.execute(tx);
     const exists = await sql`select 1 from platform.metric_preaggregates
       where space_id = ${context.space.id}::uuid and hash = ${spec.hash}`.execute(tx);
     if (exists.rows.length > 0) return;
@@ -364,7 +384,6 @@ export async function ensureRegistered(
       tx,
     );
   });
-  known.add(key);
 }
 
 /** Most slots one compaction recomputes (about two months of hours). */

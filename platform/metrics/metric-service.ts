@@ -81,8 +81,7 @@ export async function computeMetric(db: Db, query: MetricQuery): Promise<MetricR
           (context.definition.metricLabels ?? []).filter((l) => l.table === context.table.key),
         );
   let rows: Record<string, unknown>[];
-  if (spec) {
-    await ensureRegistered(db, context, metric, spec);
+  if (spec && (await ensureRegistered(db, context, metric, spec))) {
     rows = await bucketedRows(db, query, spec);
   } else rows = await liveRows(db, query, groupBy);
   return resultOf(db, head, groupBy, dims, rows);
