@@ -14,6 +14,7 @@ import { adminAudit } from './migrations/0011-admin-audit';
 import { metrics } from './migrations/0020-metrics';
 import { thresholdCrossings } from './migrations/0021-threshold-crossings';
 import { metricBuckets } from './migrations/0022-metric-buckets';
+import { metricMarksOnce } from './migrations/0023-metric-marks-once';
 import { flowScheduleTicks } from './migrations/0030-flow-schedule-ticks';
 import { definitionNotify } from './migrations/0050-definition-notify';
 import { spaceTemplates } from './migrations/0060-space-templates';
@@ -33,6 +34,7 @@ export const platformMigrations: Readonly<Record<string, Migration>> = {
   '0020-metrics': metrics,
   '0021-threshold-crossings': thresholdCrossings,
   '0022-metric-buckets': metricBuckets,
+  '0023-metric-marks-once': metricMarksOnce,
   '0030-flow-schedule-ticks': flowScheduleTicks,
   '0050-definition-notify': definitionNotify,
   '0060-space-templates': spaceTemplates,

@@ -363,6 +363,12 @@ describe('metric pre-aggregates', () => {
       n: number;
     }>`select count(distinct slot)::int as n from platform.metric_dirty_slots`.execute(db);
     expect(marked.rows[0]!.n).toBeGreaterThan(5);
+    // However many writes touched an hour, it is marked once per pre-aggregate.
+    const repeats = await sql<{ n: number }>`select coalesce(max(n), 0)::int as n from (
+      select count(*) as n from platform.metric_dirty_slots group by space_id, hash, slot) m`.execute(
+      db,
+    );
+    expect(repeats.rows[0]!.n).toBe(1);
     // Marked hours are answered live, the rest from the buckets: still the records' answer.
     await expectBucketsEqualRecords();
 
