@@ -11,7 +11,10 @@ import type { Page } from 'playwright-core';
 import { launchBrowser } from '../support/test-browser';
 import { freePort } from '../support/free-port';
 
-const dist = path.resolve(import.meta.dirname, '../../designer/dist');
+// DIST points at another build (e.g. `vite build --outDir /tmp/x`) to compare two versions.
+const dist = path.resolve(
+  process.env.DIST ?? path.join(import.meta.dirname, '../../designer/dist'),
+);
 const lanes = Number(process.env.LANES ?? 20);
 const perLane = Number(process.env.PER_LANE ?? 15);
 const steps = Number(process.env.STEPS ?? 90);
@@ -130,12 +133,18 @@ async function serveDist(): Promise<{ url: string; close(): Promise<void> }> {
 /** Starts collecting requestAnimationFrame intervals in the page. */
 async function startFrames(page: Page): Promise<void> {
   // A string, not a function: tsx's name-keeping helper does not exist in the page.
+  // Each phase's loop stops itself when a newer one starts: an older loop still waiting for its
+  // next frame would otherwise add a second interval per frame to the new phase.
   await page.evaluate(`(() => {
-    window.__frames = [];
+    const frames = [];
+    const run = (window.__run ?? 0) + 1;
+    window.__run = run;
+    window.__frames = frames;
     window.__stop = false;
     let last = performance.now();
     const tick = (now) => {
-      window.__frames.push(now - last);
+      if (window.__run !== run) return;
+      frames.push(now - last);
       last = now;
       if (!window.__stop) requestAnimationFrame(tick);
     };
