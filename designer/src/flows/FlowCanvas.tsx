@@ -8,10 +8,12 @@ import {
   MiniMap,
   ReactFlow,
   useReactFlow,
+  useStore,
   type Connection,
   type Edge,
   type EdgeChange,
   type NodeChange,
+  type ReactFlowState,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import type { FlowNodeType } from '../../../runtime/flows/flow-schema';
@@ -23,6 +25,14 @@ import { FlowNodeCard, type FlowCanvasNode } from './FlowNodeCard';
 export const paletteMime = 'application/x-baton-node';
 
 const nodeComponents = { baton: FlowNodeCard };
+const fitViewOptions = { maxZoom: 1 };
+const deleteKeys = ['Delete', 'Backspace'];
+
+// Below this zoom the 20 px dot grid is a few pixels apart and 12 px text is 6 px or less: neither
+// can be read, and repainting them on every pan frame costs more than drawing the flow itself.
+// Past it the canvas keeps only the nodes' outlines, types and the edges (xyflow's contextual zoom).
+const detailMinZoom = 0.5;
+const showsDetail = (s: ReactFlowState) => s.transform[2] >= detailMinZoom;
 
 export interface FlowCanvasProps {
   readonly flow: DraftFlow;
@@ -43,6 +53,8 @@ export function FlowCanvas(props: FlowCanvasProps) {
   const { screenToFlowPosition } = useReactFlow();
   const layout = useMemo(() => layoutOf(flow), [flow]);
   const start = flow.start ?? flow.nodes[0]?.id;
+  // A boolean selector: the canvas re-renders when the zoom crosses the threshold, not per frame.
+  const detailed = useStore(showsDetail);
 
   // xyflow keeps a node's measured size on the node object; keep it, and reuse unchanged node
   // objects so a drag re-renders one node, not three hundred.
@@ -133,6 +145,7 @@ export function FlowCanvas(props: FlowCanvasProps) {
     },
     [onConnect],
   );
+  const onPaneClick = useCallback(() => onSelect(null), [onSelect]);
   const onDragOver = useCallback((event: DragEvent) => {
     if (event.dataTransfer.types.includes(paletteMime)) {
       event.preventDefault();
@@ -151,7 +164,12 @@ export function FlowCanvas(props: FlowCanvasProps) {
   );
 
   return (
-    <div className="flow-canvas" data-testid="flow-canvas" onDragOver={onDragOver} onDrop={onDrop}>
+    <div
+      className={detailed ? 'flow-canvas' : 'flow-canvas far'}
+      data-testid="flow-canvas"
+      onDragOver={onDragOver}
+      onDrop={onDrop}
+    >
       <ReactFlow
         nodes={nodes}
         edges={edges}
@@ -159,14 +177,13 @@ export function FlowCanvas(props: FlowCanvasProps) {
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={connect}
-        onPaneClick={() => onSelect(null)}
+        onPaneClick={onPaneClick}
         fitView
-        fitViewOptions={{ maxZoom: 1 }}
+        fitViewOptions={fitViewOptions}
         minZoom={0.05}
-        onlyRenderVisibleElements
-        deleteKeyCode={['Delete', 'Backspace']}
+        deleteKeyCode={deleteKeys}
       >
-        <Background gap={20} />
+        {detailed && <Background gap={20} />}
         <Controls />
         {/* The minimap redraws every node on each viewport change; large flows skip it. */}
         {flow.nodes.length <= 120 && <MiniMap pannable zoomable />}
