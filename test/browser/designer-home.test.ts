@@ -98,22 +98,24 @@ describe('designer home page', () => {
         .waitFor({ timeout: 15_000 });
     }
 
-    await page.fill('input[name="key"]', 'meddev');
+    // A key no other test file uses: every test server shares one Temporal namespace, and a space's
+    // lifecycle execution (workflow id space/<key>) of another file would take this one's signal.
+    await page.fill('input[name="key"]', 'home_meddev');
     await page.fill('input[name="zh"]', '医疗器械事业部');
     await page.fill('input[name="en"]', 'Medical devices');
     await page.click('button[type="submit"]');
-    const status = page.locator('[data-testid="space-meddev"] [data-testid="space-status"]');
+    const status = page.locator('[data-testid="space-home_meddev"] [data-testid="space-status"]');
     await page
-      .locator('[data-testid="space-meddev"] [data-status="active"]')
+      .locator('[data-testid="space-home_meddev"] [data-status="active"]')
       .waitFor({ timeout: 20_000 });
     expect(await status.textContent()).toBe('已启用');
-    expect(await page.locator('[data-testid="space-meddev"]').textContent()).toContain(
+    expect(await page.locator('[data-testid="space-home_meddev"]').textContent()).toContain(
       '医疗器械事业部',
     );
 
     await page.click('[data-testid="toggle-locale"]');
     expect(await page.locator('h1').textContent()).toBe('Baton lead operations');
-    expect(await page.locator('[data-testid="space-meddev"]').textContent()).toContain(
+    expect(await page.locator('[data-testid="space-home_meddev"]').textContent()).toContain(
       'Medical devices',
     );
     await page.screenshot({
