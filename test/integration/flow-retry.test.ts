@@ -2,15 +2,11 @@
 // on its pinned version, or reset to its last workflow task), listing by search attributes, and
 // continue-as-new keeping state and timeline across runs.
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowDefinition } from '../../runtime/flows/flow-schema';
-import { createLogger } from '../../platform/logger';
-import { createOutboxRelay, type OutboxRelay } from '../../platform/outbox/outbox-relay';
-import { connectTemporalClient, type TemporalClientHandle } from '../../workflows/client';
-import { apiClient } from '../support/api-client';
-import { createTestApp } from '../support/test-app';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { startTestTemporal, type TestTemporal } from '../support/test-temporal';
+import type { TemporalClientHandle } from '../../workflows/client';
+import type { apiClient } from '../support/api-client';
+import { startFlowTestStack, type FlowTestStack } from '../support/flow-test-stack';
 
 // Executions continue as new after this many history events (read when a start is written).
 process.env.BATON_FLOW_HISTORY_LIMIT = '60';
@@ -56,31 +52,14 @@ const looping: FlowDefinition = {
 };
 
 describe('retry, search attributes and continue-as-new', () => {
-  let target: TestDatabase;
-  let temporal: TestTemporal;
-  let relay: OutboxRelay;
+  let stack: FlowTestStack;
   let handle: TemporalClientHandle;
   let api: ReturnType<typeof apiClient>;
   const space = `retry${randomBytes(3).toString('hex')}`;
 
   beforeAll(async () => {
-    target = await createTestDatabase();
-    temporal = await startTestTemporal(target.database.db);
-    handle = await connectTemporalClient(inject('temporalAddress'), 'default');
-    relay = createOutboxRelay({
-      database: target.database,
-      temporal: handle.client,
-      taskQueue: temporal.taskQueue,
-      logger: createLogger('error'),
-      pollIntervalMs: 100,
-    });
-    await relay.start();
-    api = apiClient(
-      createTestApp({
-        database: target.database,
-        health: { temporal: () => temporal.client, taskQueue: temporal.taskQueue },
-      }),
-    );
+    stack = await startFlowTestStack();
+    ({ handle, api } = stack);
     await api.expect(201, 'POST', '/api/spaces', { key: space, name: l('Retry', '重试') });
     await api.expect(200, 'PUT', `/api/spaces/${space}/definition/draft`, {
       formatVersion: 1,
@@ -93,10 +72,7 @@ describe('retry, search attributes and continue-as-new', () => {
     await api.expect(201, 'POST', `/api/spaces/${space}/definition/publish`);
   });
   afterAll(async () => {
-    await relay?.stop();
-    await handle?.connection.close();
-    await temporal?.close();
-    await target?.drop();
+    await stack?.close();
   });
 
   const timeline = async (table: string, id: string) =>

@@ -3,18 +3,16 @@
 // exactly one execution per record. Also a flow's `assign: rules` through the rule pipeline.
 import { randomBytes } from 'node:crypto';
 import { ScheduleNotFoundError } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowDefinition } from '../../runtime/flows/flow-schema';
 import { createApiToken } from '../../platform/auth/api-token-store';
 import { signDelivery } from '../../platform/intake/intake-signature';
-import { createLogger } from '../../platform/logger';
-import { createOutboxRelay, type OutboxRelay } from '../../platform/outbox/outbox-relay';
 import { flowScheduleId } from '../../workflows/flow-schedule-names';
-import { connectTemporalClient, type TemporalClientHandle } from '../../workflows/client';
-import { apiClient } from '../support/api-client';
-import { createTestApp } from '../support/test-app';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { startTestTemporal, type TestTemporal } from '../support/test-temporal';
+import type { TemporalClientHandle } from '../../workflows/client';
+import type { apiClient } from '../support/api-client';
+import { startFlowTestStack, type FlowTestStack } from '../support/flow-test-stack';
+import type { createTestApp } from '../support/test-app';
+import type { TestDatabase } from '../support/test-database';
 
 const l = (en: string, zh: string) => ({ 'zh-CN': zh, en });
 const fields = [
@@ -83,9 +81,8 @@ const definition = (flows: FlowDefinition[]) => ({
 });
 
 describe('flow triggers', () => {
+  let stack: FlowTestStack;
   let target: TestDatabase;
-  let temporal: TestTemporal;
-  let relay: OutboxRelay;
   let handle: TemporalClientHandle;
   let api: ReturnType<typeof apiClient>;
   let app: ReturnType<typeof createTestApp>;
@@ -93,22 +90,8 @@ describe('flow triggers', () => {
   const people: Record<string, string> = {};
 
   beforeAll(async () => {
-    target = await createTestDatabase();
-    temporal = await startTestTemporal(target.database.db);
-    handle = await connectTemporalClient(inject('temporalAddress'), 'default');
-    relay = createOutboxRelay({
-      database: target.database,
-      temporal: handle.client,
-      taskQueue: temporal.taskQueue,
-      logger: createLogger('error'),
-      pollIntervalMs: 100,
-    });
-    await relay.start();
-    app = createTestApp({
-      database: target.database,
-      health: { temporal: () => temporal.client, taskQueue: temporal.taskQueue },
-    });
-    api = apiClient(app);
+    stack = await startFlowTestStack();
+    ({ target, handle, api, app } = stack);
     const created = await api.expect<any>(201, 'POST', '/api/spaces', {
       key: space,
       name: l('Triggers', '触发'),
@@ -139,10 +122,7 @@ describe('flow triggers', () => {
         .getHandle(flowScheduleId(space, flow))
         .delete()
         .catch(() => {});
-    await relay?.stop();
-    await handle?.connection.close();
-    await temporal?.close();
-    await target?.drop();
+    await stack?.close();
   });
 
   const createLead = async (values: Record<string, unknown>, query = '') =>

@@ -5,20 +5,17 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppDefinition } from '../../runtime/definition/definition-schema';
 import { medicalDeviceDefinition, medicalDeviceRules } from '../../runtime/rules/test-rules';
 import { startImport } from '../../platform/imports/import-service';
 import type { ImportOptions } from '../../platform/imports/import-options';
 import { createLogger } from '../../platform/logger';
-import { createOutboxRelay, type OutboxRelay } from '../../platform/outbox/outbox-relay';
 import { createRecordDetailed } from '../../platform/records/record-service';
 import { resolveTable } from '../../platform/records/table-context';
-import { connectTemporalClient, type TemporalClientHandle } from '../../workflows/client';
-import { apiClient } from '../support/api-client';
-import { createTestApp } from '../support/test-app';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { startTestTemporal, type TestTemporal } from '../support/test-temporal';
+import type { apiClient } from '../support/api-client';
+import { startFlowTestStack, type FlowTestStack } from '../support/flow-test-stack';
+import { type TestDatabase } from '../support/test-database';
 
 const l = (en: string, zh: string) => ({ 'zh-CN': zh, en });
 
@@ -116,10 +113,8 @@ const options: ImportOptions = {
 };
 
 describe('imports through the rule pipeline', () => {
+  let stack: FlowTestStack;
   let target: TestDatabase;
-  let temporal: TestTemporal;
-  let handle: TemporalClientHandle;
-  let relay: OutboxRelay;
   let api: ReturnType<typeof apiClient>;
   let dir: string;
   const space = `imp${randomBytes(3).toString('hex')}`;
@@ -127,23 +122,8 @@ describe('imports through the rule pipeline', () => {
   const reps: Record<string, string> = {};
 
   beforeAll(async () => {
-    target = await createTestDatabase();
-    temporal = await startTestTemporal(target.database.db);
-    handle = await connectTemporalClient(inject('temporalAddress'), 'default');
-    relay = createOutboxRelay({
-      database: target.database,
-      temporal: handle.client,
-      taskQueue: temporal.taskQueue,
-      logger: createLogger('error'),
-      pollIntervalMs: 100,
-    });
-    await relay.start();
-    api = apiClient(
-      createTestApp({
-        database: target.database,
-        health: { temporal: () => temporal.client, taskQueue: temporal.taskQueue },
-      }),
-    );
+    stack = await startFlowTestStack();
+    ({ target, api } = stack);
     const created = await api.expect<any>(201, 'POST', '/api/spaces', {
       key: space,
       name: l('Imports', '导入'),
@@ -177,10 +157,7 @@ describe('imports through the rule pipeline', () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'baton-import-rules-'));
   });
   afterAll(async () => {
-    await relay?.stop();
-    await handle?.connection.close();
-    await temporal?.close();
-    await target?.drop();
+    await stack?.close();
   });
 
   const importCsv = async (

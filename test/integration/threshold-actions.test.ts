@@ -3,20 +3,16 @@
 // evaluation, not once per evaluating process — and publish refuses actions that cannot run.
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowDefinition } from '../../runtime/flows/flow-schema';
-import { createLogger } from '../../platform/logger';
 import { createRecordChangeHub } from '../../platform/metrics/record-change-hub';
 import {
   evaluateThresholdActions,
   startThresholdWatcher,
 } from '../../platform/metrics/threshold-actions';
-import { createOutboxRelay, type OutboxRelay } from '../../platform/outbox/outbox-relay';
-import { connectTemporalClient, type TemporalClientHandle } from '../../workflows/client';
-import { apiClient } from '../support/api-client';
-import { createTestApp } from '../support/test-app';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { startTestTemporal, type TestTemporal } from '../support/test-temporal';
+import type { apiClient } from '../support/api-client';
+import { startFlowTestStack, type FlowTestStack } from '../support/flow-test-stack';
+import { type TestDatabase } from '../support/test-database';
 
 const l = (en: string, zh: string) => ({ 'zh-CN': zh, en });
 const manual = (key: string): FlowDefinition => ({
@@ -75,39 +71,20 @@ const definition = (extra: { flows?: FlowDefinition[]; actions?: unknown[] } = {
 });
 
 describe('dashboard threshold actions', () => {
+  let stack: FlowTestStack;
   let target: TestDatabase;
-  let temporal: TestTemporal;
-  let relay: OutboxRelay;
-  let handle: TemporalClientHandle;
   let api: ReturnType<typeof apiClient>;
   const space = `thr${randomBytes(3).toString('hex')}`;
 
   beforeAll(async () => {
-    target = await createTestDatabase();
-    temporal = await startTestTemporal(target.database.db);
-    handle = await connectTemporalClient(inject('temporalAddress'), 'default');
-    relay = createOutboxRelay({
-      database: target.database,
-      temporal: handle.client,
-      taskQueue: temporal.taskQueue,
-      logger: createLogger('error'),
-      pollIntervalMs: 100,
-    });
-    await relay.start();
-    const app = createTestApp({
-      database: target.database,
-      health: { temporal: () => temporal.client, taskQueue: temporal.taskQueue },
-    });
-    api = apiClient(app);
+    stack = await startFlowTestStack();
+    ({ target, api } = stack);
     await api.expect(201, 'POST', '/api/spaces', { key: space, name: l('Thresholds', '阈值') });
     await api.expect(200, 'PUT', `/api/spaces/${space}/definition/draft`, definition());
     await api.expect(201, 'POST', `/api/spaces/${space}/definition/publish`);
   });
   afterAll(async () => {
-    await relay?.stop();
-    await handle?.connection.close();
-    await temporal?.close();
-    await target?.drop();
+    await stack?.close();
   });
 
   const createLead = async (hot: boolean) =>

@@ -1,16 +1,12 @@
 // What a starter-pack playbook test runs on: its own database, a Temporal worker and outbox relay on
 // the shared dev server, an SMTP sink and a group-robot sink, and the HTTP app with a JSON client.
-import { inject } from 'vitest';
-import { createLogger } from '../../platform/logger';
 import { createEmailSender } from '../../platform/notifications/email-channel';
-import { createOutboxRelay, type OutboxRelay } from '../../platform/outbox/outbox-relay';
 import { signDelivery } from '../../platform/intake/intake-signature';
-import { connectTemporalClient, type TemporalClientHandle } from '../../workflows/client';
-import { apiClient } from './api-client';
+import type { apiClient } from './api-client';
 import { startSmtpSink, type SmtpSink } from './smtp-sink';
-import { createTestApp } from './test-app';
-import { createTestDatabase, type TestDatabase } from './test-database';
-import { startTestTemporal, type TestTemporal } from './test-temporal';
+import { startFlowTestStack } from './flow-test-stack';
+import type { createTestApp } from './test-app';
+import type { TestDatabase } from './test-database';
 import { startWebhookSink, type WebhookSink } from './webhook-sink';
 
 export interface PlaybookHarness {
@@ -25,40 +21,22 @@ export interface PlaybookHarness {
 /** Starts everything; `close()` stops it in reverse order. */
 export async function startPlaybookHarness(): Promise<PlaybookHarness> {
   const [smtp, robot] = await Promise.all([startSmtpSink(), startWebhookSink()]);
-  const target = await createTestDatabase();
-  const temporal: TestTemporal = await startTestTemporal(target.database.db, {
-    notifications: {
-      email: createEmailSender({ url: smtp.url, from: 'Baton <baton@example.cn>' }),
+  const stack = await startFlowTestStack({
+    worker: {
+      notifications: {
+        email: createEmailSender({ url: smtp.url, from: 'Baton <baton@example.cn>' }),
+      },
     },
   });
-  const relayClient: TemporalClientHandle = await connectTemporalClient(
-    inject('temporalAddress'),
-    'default',
-  );
-  const relay: OutboxRelay = createOutboxRelay({
-    database: target.database,
-    temporal: relayClient.client,
-    taskQueue: temporal.taskQueue,
-    logger: createLogger('error'),
-    pollIntervalMs: 100,
-  });
-  await relay.start();
-  const app = createTestApp({
-    database: target.database,
-    health: { temporal: () => temporal.client, taskQueue: temporal.taskQueue },
-  });
   return {
-    target,
-    app,
-    api: apiClient(app),
+    target: stack.target,
+    app: stack.app,
+    api: stack.api,
     smtp,
     robot,
     async close() {
-      await relay.stop();
-      await relayClient.connection.close();
-      await temporal.close();
+      await stack.close();
       await Promise.all([smtp.close(), robot.close()]);
-      await target.drop();
     },
   };
 }
