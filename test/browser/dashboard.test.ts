@@ -104,17 +104,8 @@ describe('dashboards', () => {
   let context: BrowserContext;
   const ids = new Map<string, string>();
 
-  const api = async <T = any>(method: string, route: string, body?: unknown): Promise<T> => {
-    const response = await server.fetch(route, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = (await response.json()) as T;
-    if (!response.ok)
-      throw new Error(`${method} ${route} → ${response.status} ${JSON.stringify(json)}`);
-    return json;
-  };
+  const api = <T = any>(method: string, route: string, body?: unknown) =>
+    server.json<T>(method, route, body);
   const drillIds = async (page: Page) => {
     await page.locator('[data-testid="drill-total"]').waitFor({ timeout: 10_000 });
     const rows = page.locator('[data-testid="drill-record"]');

@@ -18,18 +18,8 @@ describe('demo space', () => {
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let page: Page;
 
-  const api = async <T = any>(method: string, route: string, body?: unknown): Promise<T> => {
-    const response = await server.fetch(route, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (response.status === 204) return undefined as T;
-    const json = (await response.json()) as T;
-    if (!response.ok)
-      throw new Error(`${method} ${route} → ${response.status} ${JSON.stringify(json)}`);
-    return json;
-  };
+  const api = <T = any>(method: string, route: string, body?: unknown) =>
+    server.json<T>(method, route, body);
 
   beforeAll(async () => {
     if (!existsSync(path.join(designerDist, 'index.html'))) {

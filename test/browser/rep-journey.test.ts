@@ -38,18 +38,8 @@ describe('rep app on a phone', () => {
   const repPassword = 'rep-password-2026';
 
   /** The API as the seeded platform admin (bearer token). */
-  const api = async <T = any>(method: string, route: string, body?: unknown): Promise<T> => {
-    const response = await server.fetch(route, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (response.status === 204) return undefined as T;
-    const json = (await response.json()) as T;
-    if (!response.ok)
-      throw new Error(`${method} ${route} → ${response.status} ${JSON.stringify(json)}`);
-    return json;
-  };
+  const api = <T = any>(method: string, route: string, body?: unknown) =>
+    server.json<T>(method, route, body);
   const createLead = async (values: Record<string, unknown>, space = 'meddev') =>
     (
       await api<{ record: { id: string } }>('POST', `/api/spaces/${space}/tables/lead/records`, {

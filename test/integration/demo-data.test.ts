@@ -9,17 +9,8 @@ describe('demo data', () => {
   let server: TestServer;
   let installed: any;
 
-  const api = async <T = any>(method: string, route: string, body?: unknown): Promise<T> => {
-    const response = await server.fetch(route, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = (await response.json()) as T;
-    if (!response.ok)
-      throw new Error(`${method} ${route} → ${response.status} ${JSON.stringify(json)}`);
-    return json;
-  };
+  const api = <T = any>(method: string, route: string, body?: unknown) =>
+    server.json<T>(method, route, body);
   const allLeads = async () => {
     const leads: any[] = [];
     let cursor: string | undefined;

@@ -20,6 +20,8 @@ export interface TestServer {
   readonly admin: TestCaller;
   /** `fetch` against the server as the admin (bearer token) unless the call sets Authorization. */
   fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** A JSON call as the admin: the parsed answer, or an error naming the status and the body. */
+  json<T = any>(method: string, path: string, body?: unknown): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -52,15 +54,29 @@ export async function startTestServer(): Promise<TestServer> {
   });
   const url = `http://127.0.0.1:${port}`;
   const admin = await seedTestUser(target.database.db, { email: 'admin@baton.test' });
+  const adminFetch = (path: string, init: RequestInit = {}) =>
+    fetch(url + path, {
+      ...init,
+      headers: { authorization: admin.headers.authorization, ...init.headers },
+    });
   return {
     url,
     db: target.database.db,
     admin,
-    fetch: (path, init = {}) =>
-      fetch(url + path, {
-        ...init,
-        headers: { authorization: admin.headers.authorization, ...init.headers },
-      }),
+    fetch: adminFetch,
+    async json<T>(method: string, path: string, body?: unknown): Promise<T> {
+      const response = await adminFetch(path, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      if (response.status === 204) return undefined as T;
+      const answer = (await response.json()) as T;
+      if (!response.ok) {
+        throw new Error(`${method} ${path} → ${response.status} ${JSON.stringify(answer)}`);
+      }
+      return answer;
+    },
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
