@@ -247,7 +247,13 @@ async function closedBonusSplits(
 async function laiSnapshots(db: Db, query: MetricQuery, groupBy: readonly string[]) {
   const { context, metric, now } = query;
   const value = sql`(100 * (0.4 * sum(fresh) + 0.35 * sum(dense) + 0.25 * sum(covered)) / nullif(sum(leads), 0))::float8`;
-  const where = sql`space_id = ${context.space.id}::uuid and metric = ${metric.key}::text`;
+  // Snapshots are per owner: a viewer with a row scope sees the owners of the records it reads
+  // (exact for own and team scopes: those owners' leads are all in scope; the pool stays hidden).
+  const owners = query.scope
+    ? sql` and owner in (select owner from ${sql.raw(context.ref)}
+        where deleted_at is null and owner is not null and (${query.scope}))`
+    : sql``;
+  const where = sql`space_id = ${context.space.id}::uuid and metric = ${metric.key}::text${owners}`;
   const latest = sql`(select max(day) from platform.lai_daily where ${where})`;
   const [dim] = groupBy;
   if (dim === 'day') {

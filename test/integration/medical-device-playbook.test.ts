@@ -2,6 +2,7 @@
 // and the real Temporal server — 200 leads from five signed channels tagged, deduped and assigned
 // within capacity; the golden-4-hours ladder; a handover nobody accepts; the ethics-filing gate;
 // the daily LAI against a hand computation and its first-aid kit. Durations are shrunk to seconds.
+import { createApiToken } from '../../platform/auth/api-token-store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   deliverSigned,
@@ -576,6 +577,20 @@ describe('the medical-device playbook (PLAYBOOKS A)', () => {
       // 吴婷: 4 leads, fresh 4, dense 1 (沪一), covered 1 (沪一) → 40 + 8.75 + 6.25 = 55.
       expect(byOwner.get(users.rep_sh2!.id)).toBeCloseTo(55, 10);
       expect(byOwner.get(users.rep_sz!.id)).toBeCloseTo(100, 10);
+      // A rep reads only their own leads: the snapshot shows them their own LAI and nobody else's.
+      const { token } = await createApiToken(h.target.database.db, {
+        name: 'rep-lai',
+        userId: users.rep_sh2!.id,
+        spaceId: null,
+        expiresAt: null,
+      });
+      const asRep = await h.app.request('/api/spaces/meddev/metrics/lai/values?groupBy=owner', {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(asRep.status).toBe(200);
+      const repView = (await asRep.json()) as { value: number; groups: Array<{ key: string[] }> };
+      expect(repView.groups.map((g) => g.key[0])).toEqual([users.rep_sh2!.id]);
+      expect(repView.value).toBeCloseTo(55, 10);
 
       // The kit goes to 吴婷 (55 < 75), not to 赵芳 (100).
       const kits = lai.firstAid as Array<{ owner: string; lai: number; suggestions: any[] }>;
