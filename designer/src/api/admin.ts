@@ -2,6 +2,7 @@
 // test submits, templates, intake, people. Sends the session cookie and echoes the CSRF cookie.
 import type { AppDefinition } from '../../../runtime/definition/definition-schema';
 import type { LocalizedText } from '../../../runtime/localized-text';
+import { sessionCall } from './session-call';
 
 export interface DefinitionIssue {
   readonly pointer: string;
@@ -48,37 +49,13 @@ export class AdminApiError extends Error {
   }
 }
 
-function csrfToken(): string | undefined {
-  const match = /(?:^|;\s*)baton_csrf=([^;]+)/.exec(document.cookie);
-  return match ? decodeURIComponent(match[1]!) : undefined;
-}
-
 /** One API call; unsafe methods carry `x-csrf-token` when the page has a CSRF cookie. */
-export async function adminCall<T>(path: string, init?: RequestInit): Promise<T> {
-  const method = (init?.method ?? 'GET').toUpperCase();
-  const token = method === 'GET' ? undefined : csrfToken();
-  const response = await fetch(path, {
-    credentials: 'same-origin',
-    ...init,
-    headers: {
-      'content-type': 'application/json',
-      ...(token ? { 'x-csrf-token': token } : {}),
-      ...init?.headers,
-    },
-  });
-  const body: unknown = await response.json().catch(() => undefined);
-  if (!response.ok) {
-    const error = (
-      body as { error?: { code?: string; message?: string; details?: unknown } } | undefined
-    )?.error;
-    throw new AdminApiError(
-      response.status,
-      error?.code ?? 'HTTP_ERROR',
-      error?.message ?? response.statusText,
-      error?.details,
-    );
-  }
-  return body as T;
+export function adminCall<T>(path: string, init?: RequestInit): Promise<T> {
+  return sessionCall<T>(
+    path,
+    init,
+    (e) => new AdminApiError(e.status, e.code, e.message, e.details),
+  );
 }
 
 const enc = encodeURIComponent;

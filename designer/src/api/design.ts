@@ -2,6 +2,7 @@
 // simulator, CEL checks and the rules dry run. Errors keep the server's `details`.
 import type { AppDefinition } from '../../../runtime/definition/definition-schema';
 import type { LocalizedText } from '../../../runtime/localized-text';
+import { sessionCall } from './session-call';
 
 /** A validation problem: where (JSON pointer into the definition), what, and why in both languages. */
 export interface DefinitionIssue {
@@ -30,37 +31,13 @@ export class DesignApiError extends Error {
   }
 }
 
-function csrfToken(): string | undefined {
-  const match = /(?:^|;\s*)baton_csrf=([^;]*)/.exec(document.cookie);
-  return match ? decodeURIComponent(match[1]!) : undefined;
-}
-
 /** A JSON call with the session cookie and, for writes, the CSRF token login set. */
-export async function designCall<T>(path: string, init?: RequestInit): Promise<T> {
-  const unsafe = init?.method !== undefined && !['GET', 'HEAD'].includes(init.method);
-  const csrf = unsafe ? csrfToken() : undefined;
-  const response = await fetch(path, {
-    credentials: 'same-origin',
-    ...init,
-    headers: {
-      'content-type': 'application/json',
-      ...(csrf ? { 'x-csrf-token': csrf } : {}),
-      ...init?.headers,
-    },
-  });
-  const body: unknown = await response.json().catch(() => undefined);
-  if (!response.ok) {
-    const error = (
-      body as { error?: { code?: string; message?: string; details?: unknown } } | undefined
-    )?.error;
-    throw new DesignApiError(
-      response.status,
-      error?.code ?? 'HTTP_ERROR',
-      error?.message ?? response.statusText,
-      error?.details,
-    );
-  }
-  return body as T;
+export function designCall<T>(path: string, init?: RequestInit): Promise<T> {
+  return sessionCall<T>(
+    path,
+    init,
+    (e) => new DesignApiError(e.status, e.code, e.message, e.details),
+  );
 }
 
 const enc = encodeURIComponent;

@@ -3,6 +3,7 @@
 import type { AppDefinition } from '../../../runtime/definition/definition-schema';
 import type { LocalizedText } from '../../../runtime/localized-text';
 import type { TimelineEntry } from './rep-types';
+import { sessionCall } from './session-call';
 
 export type { TimelineEntry } from './rep-types';
 
@@ -85,37 +86,8 @@ export class RepApiError extends Error {
   }
 }
 
-/** The session's CSRF token, from the readable cookie login sets (double submit). */
-function csrfToken(): string | undefined {
-  const match = /(?:^|;\s*)baton_csrf=([^;]*)/.exec(document.cookie);
-  return match ? decodeURIComponent(match[1]!) : undefined;
-}
-
-async function call<T>(path: string, init?: RequestInit): Promise<T> {
-  const unsafe = init?.method !== undefined && !['GET', 'HEAD'].includes(init.method);
-  const csrf = unsafe ? csrfToken() : undefined;
-  const response = await fetch(path, {
-    credentials: 'same-origin',
-    ...init,
-    headers: {
-      'content-type': 'application/json',
-      ...(csrf ? { 'x-csrf-token': csrf } : {}),
-      ...init?.headers,
-    },
-  });
-  const body: unknown = await response.json().catch(() => undefined);
-  if (!response.ok) {
-    const error = (
-      body as { error?: { code?: string; message?: string; details?: unknown } } | undefined
-    )?.error;
-    throw new RepApiError(
-      response.status,
-      error?.code ?? 'HTTP_ERROR',
-      error?.message ?? response.statusText,
-      error?.details,
-    );
-  }
-  return body as T;
+function call<T>(path: string, init?: RequestInit): Promise<T> {
+  return sessionCall<T>(path, init, (e) => new RepApiError(e.status, e.code, e.message, e.details));
 }
 
 const enc = encodeURIComponent;
@@ -197,11 +169,9 @@ export const repApi = {
   upload: async (space: string, file: File): Promise<string> => {
     const body = new FormData();
     body.append('file', file);
-    const csrf = csrfToken();
     const response = await fetch(`/api/spaces/${enc(space)}/files`, {
       method: 'POST',
       credentials: 'same-origin',
-      headers: csrf ? { 'x-csrf-token': csrf } : {},
       body,
     });
     const json = (await response.json().catch(() => undefined)) as
