@@ -20,6 +20,7 @@ import { ForbiddenError } from '../../permissions/permission-errors';
 import { requestAccess } from '../../permissions/request-access';
 import { getSpaceOrThrow } from '../../spaces/space-repository';
 import { errorSchema, jsonContent } from '../schemas';
+import { simulationScript } from '../simulation-schema';
 import { validationHook } from '../validation-hook';
 
 const params = z.object({
@@ -28,35 +29,6 @@ const params = z.object({
     .max(63)
     .openapi({ param: { name: 'space', in: 'path' } }),
 });
-const instant = z
-  .string()
-  .refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO 8601 instant');
-const scriptedEvent = z.discriminatedUnion('type', [
-  z
-    .object({
-      at: z.string().max(40),
-      type: z.literal('record'),
-      set: z.record(z.string(), z.unknown()),
-    })
-    .strict(),
-  z
-    .object({
-      at: z.string().max(40),
-      type: z.literal('verdict'),
-      verdict: z.enum(['valid', 'needs_info', 'invalid']),
-      reason: z.string().max(100).optional(),
-      note: z.string().max(2000).optional(),
-      by: z.string().max(100).optional(),
-    })
-    .strict(),
-  z
-    .object({
-      at: z.string().max(40),
-      type: z.literal('task_done'),
-      by: z.string().max(100).optional(),
-    })
-    .strict(),
-]);
 const celTypes = ['bool', 'string', 'int', 'double', 'timestamp', 'dyn'] as const;
 const celIssueSchema = z.object({
   code: z.string(),
@@ -84,10 +56,7 @@ const routes = {
             schema: z
               .object({
                 flow: z.record(z.string(), z.unknown()),
-                record: z.record(z.string(), z.unknown()),
-                start: instant.optional(),
-                events: z.array(scriptedEvent).max(500).optional(),
-                until: instant.optional(),
+                ...simulationScript,
               })
               .strict(),
           },

@@ -34,6 +34,7 @@ import { requestActor } from '../request-actor';
 import type { Context } from 'hono';
 import { getSpaceOrThrow } from '../../spaces/space-repository';
 import { errorSchema, jsonContent } from '../schemas';
+import { simulationScript } from '../simulation-schema';
 import { validationHook } from '../validation-hook';
 
 const recordParams = z.object({
@@ -60,35 +61,6 @@ const flowParams = z.object({
     .max(63)
     .openapi({ param: { name: 'flow', in: 'path' } }),
 });
-const instant = z
-  .string()
-  .refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO 8601 instant');
-const scriptedEvent = z.discriminatedUnion('type', [
-  z
-    .object({
-      at: z.string().max(40),
-      type: z.literal('record'),
-      set: z.record(z.string(), z.unknown()),
-    })
-    .strict(),
-  z
-    .object({
-      at: z.string().max(40),
-      type: z.literal('verdict'),
-      verdict: z.enum(['valid', 'needs_info', 'invalid']),
-      reason: z.string().max(100).optional(),
-      note: z.string().max(2000).optional(),
-      by: z.string().max(100).optional(),
-    })
-    .strict(),
-  z
-    .object({
-      at: z.string().max(40),
-      type: z.literal('task_done'),
-      by: z.string().max(100).optional(),
-    })
-    .strict(),
-]);
 const tags = ['flows'];
 const startedSchema = z.object({ accepted: z.literal(true), workflowId: z.string() });
 const refusals = {
@@ -173,10 +145,7 @@ const routes = {
           'application/json': {
             schema: z
               .object({
-                record: z.record(z.string(), z.unknown()),
-                start: instant.optional(),
-                events: z.array(scriptedEvent).max(500).optional(),
-                until: instant.optional(),
+                ...simulationScript,
               })
               .strict(),
           },
