@@ -137,7 +137,9 @@ function RawEditor({ space }: { space: string }) {
           <Editor
             language="json"
             path={modelUri(space)}
-            value={text}
+            // Uncontrolled: a controlled `value` rewrites the whole text when a keystroke lands
+            // between a render and its effect (see CelEditor). The text is only loaded once.
+            defaultValue={text}
             onChange={(v) => setText(v ?? '')}
             options={{ minimap: { enabled: false }, fontSize: 13, tabSize: 2 }}
           />

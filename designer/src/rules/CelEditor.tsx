@@ -1,7 +1,7 @@
 // The advanced CEL editor: Monaco (from the local package) with a small CEL language — keywords
 // and operators highlighted, `record.` completing the table's field names — and the server's type
 // checker's errors underlined as the admin types.
-import { useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import Editor, { type OnMount } from '@monaco-editor/react';
 import type { FieldDefinition } from '../../../runtime/definition/field-schema';
 import { designApi } from '../api/design';
@@ -112,6 +112,18 @@ export default function CelEditor(props: CelEditorProps) {
   const editor = useRef<Parameters<OnMount>[0] | null>(null);
   const latest = useRef(fields);
   latest.current = fields;
+  // The editor owns its text while the admin types. @monaco-editor/react's controlled `value`
+  // replaces the whole text whenever the prop differs from the editor, and its effect runs a task
+  // after the render: a keystroke landing in between was undone and redone, closing the completion
+  // list (and jumping the cursor). Only a value that did not come from this editor is pushed in,
+  // in a layout effect: it runs in the same task as the render, so no keystroke lands between.
+  const emitted = useRef(value);
+  useLayoutEffect(() => {
+    const instance = editor.current;
+    if (!instance || value === emitted.current || value === instance.getValue()) return;
+    emitted.current = value;
+    instance.setValue(value);
+  }, [value]);
 
   // The server's checker, 400 ms after the last keystroke; its issues become markers.
   useEffect(() => {
@@ -148,7 +160,7 @@ export default function CelEditor(props: CelEditorProps) {
       <Editor
         height={height}
         language="cel"
-        value={value}
+        defaultValue={value}
         beforeMount={registerCel}
         onMount={(instance) => {
           editor.current = instance;
@@ -156,7 +168,10 @@ export default function CelEditor(props: CelEditorProps) {
             completionFields = latest.current;
           });
         }}
-        onChange={(v) => onChange(v ?? '')}
+        onChange={(v) => {
+          emitted.current = v ?? '';
+          onChange(emitted.current);
+        }}
         options={{
           minimap: { enabled: false },
           lineNumbers: 'off',
