@@ -1,0 +1,54 @@
+// The pool's failure modes on real PostgreSQL: a connection that dies while a reserve waits for it
+// must not leave that reserve (and the kysely query or import behind it) waiting forever.
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reserveConnection } from '../../platform/db/database';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+describe('connection pool', () => {
+  let target: TestDatabase;
+
+  beforeAll(async () => {
+    target = await createTestDatabase({ migrate: false });
+  });
+  afterAll(async () => {
+    await target?.drop();
+  });
+
+  /** A one-connection pool whose only connection is held, a reserve queued behind it, then the held backend killed. */
+  async function killWhileQueued(
+    reserve: (client: postgres.Sql) => Promise<postgres.ReservedSql>,
+  ): Promise<'answered' | 'stranded'> {
+    const client = postgres(target.url, { max: 1, onnotice: () => {} });
+    const killer = postgres(target.url, { max: 1, onnotice: () => {} });
+    try {
+      const held = await client.reserve();
+      const [{ pid }] = await held<[{ pid: number }]>`select pg_backend_pid() as pid`;
+      const queued = reserve(client);
+      await killer`select pg_terminate_backend(${pid})`;
+      const outcome = await Promise.race([
+        queued.then(async (connection) => {
+          await connection`select 1`;
+          connection.release();
+          return 'answered' as const;
+        }),
+        new Promise<'stranded'>((resolve) => setTimeout(() => resolve('stranded'), 5_000)),
+      ]);
+      return outcome;
+    } finally {
+      await Promise.all([client.end({ timeout: 1 }), killer.end({ timeout: 1 })]);
+    }
+  }
+
+  it('strands a plain postgres.js reserve queued behind a connection that dies (the library bug)', async () => {
+    // Documents why reserveConnection exists: should a postgres.js upgrade fix the bug, this
+    // fails and the workaround can go.
+    expect(await killWhileQueued((client) => client.reserve())).toBe('stranded');
+  });
+
+  it('answers a reserve queued behind a connection that dies, by asking again', async () => {
+    expect(await killWhileQueued((client) => reserveConnection(client, { retryMs: 300 }))).toBe(
+      'answered',
+    );
+  });
+});
