@@ -11,6 +11,7 @@ import {
 import { bundleBatonWorkflows, createBatonWorker } from '../workflows/worker';
 import type { BatonConfig } from './config';
 import { watchSpaceVersions } from './records/table-context';
+import { watchPeople } from './auth/people-cache';
 import { openDatabase, type Database } from './db/database';
 import { migratePlatformOrThrow } from './db/migrate';
 import { createFileStore } from './files/file-store';
@@ -84,8 +85,7 @@ export async function startBaton(config: BatonConfig, logger: Logger): Promise<R
     const database: Database = openDatabase(config.databaseUrl ?? pg!.url);
     stops.push(() => database.close());
     await migratePlatformOrThrow(database.db);
-    const stopWatching = await watchSpaceVersions(database);
-    stops.push(stopWatching);
+    stops.push(await watchSpaceVersions(database), await watchPeople(database));
     const firstAdmin = runsApi
       ? await ensureFirstAdmin(database.db, {
           email: config.adminEmail,

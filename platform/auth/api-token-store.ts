@@ -4,6 +4,7 @@ import type { Selectable } from 'kysely';
 import type { Db } from '../db/database';
 import { NotFoundError } from '../errors';
 import type { ApiTokensTable } from './auth-tables';
+import { cachedPeople, forgetPeople } from './people-cache';
 import { hashSecret, newSecret } from './secret-token';
 
 export interface ApiToken {
@@ -58,33 +59,61 @@ export async function createApiToken(
   return { token, record: await getApiTokenOrThrow(db, row.id) };
 }
 
-/** The live token a bearer secret names (not revoked, not expired, active user), else undefined. */
+/** A token as the people cache keeps it: what it grants, and when to write its use again. */
+interface LiveToken {
+  readonly principal: TokenPrincipal;
+  readonly expiresAt: Date | null;
+  lastUsedAt: Date | null;
+}
+
+/**
+ * The live token a bearer secret names (not revoked, not expired, active user), else undefined.
+ * Cached per process (people-cache.ts); its use is written at most once a minute.
+ */
 export async function findApiToken(db: Db, token: string): Promise<TokenPrincipal | undefined> {
   const now = new Date();
+  const hash = hashSecret(token);
+  const live = await cachedPeople(`token:${hash.toString('hex')}`, () => loadToken(db, hash));
+  if (!live || (live.expiresAt !== null && live.expiresAt <= now)) return undefined;
+  if (live.lastUsedAt === null || now.getTime() - live.lastUsedAt.getTime() > 60_000) {
+    live.lastUsedAt = now;
+    await db
+      .updateTable('platform.api_tokens')
+      .set({ last_used_at: now })
+      .where('id', '=', live.principal.tokenId)
+      .execute();
+  }
+  return live.principal;
+}
+
+async function loadToken(db: Db, hash: Buffer): Promise<LiveToken | undefined> {
   const row = await db
     .selectFrom('platform.api_tokens as t')
     .innerJoin('platform.users as u', 'u.id', 't.user_id')
     .leftJoin('platform.spaces as s', 's.id', 't.space_id')
-    .select(['t.id', 't.user_id', 't.space_id', 't.last_used_at', 's.key', 'u.platform_admin'])
-    .where('t.token_hash', '=', hashSecret(token))
+    .select([
+      't.id',
+      't.user_id',
+      't.space_id',
+      't.expires_at',
+      't.last_used_at',
+      's.key',
+      'u.platform_admin',
+    ])
+    .where('t.token_hash', '=', hash)
     .where('t.revoked_at', 'is', null)
-    .where((eb) => eb.or([eb('t.expires_at', 'is', null), eb('t.expires_at', '>', now)]))
     .where('u.active', '=', true)
     .executeTakeFirst();
   if (!row || (row.space_id !== null && row.key === null)) return undefined;
-  // At most one write a minute per token, not one per request.
-  if (row.last_used_at === null || now.getTime() - row.last_used_at.getTime() > 60_000) {
-    await db
-      .updateTable('platform.api_tokens')
-      .set({ last_used_at: now })
-      .where('id', '=', row.id)
-      .execute();
-  }
   return {
-    tokenId: row.id,
-    userId: row.user_id,
-    platformAdmin: row.platform_admin,
-    spaceKey: row.space_id === null ? null : row.key,
+    principal: {
+      tokenId: row.id,
+      userId: row.user_id,
+      platformAdmin: row.platform_admin,
+      spaceKey: row.space_id === null ? null : row.key,
+    },
+    expiresAt: row.expires_at,
+    lastUsedAt: row.last_used_at,
   };
 }
 
@@ -109,6 +138,7 @@ export async function revokeApiToken(db: Db, id: string): Promise<ApiToken> {
     .where('id', '=', id)
     .where('revoked_at', 'is', null)
     .execute();
+  forgetPeople();
   return getApiTokenOrThrow(db, id);
 }
 

@@ -7,6 +7,7 @@ import { normalizeEmail } from '../people/user-repository';
 import { recordAdminAction } from './admin-audit';
 import { LoginFailedError } from './auth-errors';
 import { hashPassword, newPassword, verifyPassword } from './passwords';
+import { forgetPeople } from './people-cache';
 import { deleteUserSessions } from './session-store';
 
 export interface LoginUser {
@@ -80,7 +81,7 @@ export async function setPlatformAdmin(
   platformAdmin: boolean,
   actor: Actor,
 ): Promise<LoginUser> {
-  return db.transaction().execute(async (tx) => {
+  const user = await db.transaction().execute(async (tx) => {
     await sql`select pg_advisory_xact_lock(7007001)`.execute(tx);
     if (!platformAdmin) {
       const others = await tx
@@ -111,6 +112,8 @@ export async function setPlatformAdmin(
     });
     return toLoginUser(row);
   });
+  forgetPeople();
+  return user;
 }
 
 export interface FirstAdmin {

@@ -18,6 +18,7 @@ import { metricMarksOnce } from './migrations/0023-metric-marks-once';
 import { flowScheduleTicks } from './migrations/0030-flow-schedule-ticks';
 import { definitionNotify } from './migrations/0050-definition-notify';
 import { spaceTemplates } from './migrations/0060-space-templates';
+import { peopleNotify } from './migrations/0070-people-notify';
 
 /** Every platform migration, in order. Names are permanent once released. */
 export const platformMigrations: Readonly<Record<string, Migration>> = {
@@ -38,6 +39,7 @@ export const platformMigrations: Readonly<Record<string, Migration>> = {
   '0030-flow-schedule-ticks': flowScheduleTicks,
   '0050-definition-notify': definitionNotify,
   '0060-space-templates': spaceTemplates,
+  '0070-people-notify': peopleNotify,
 };
 
 /**

@@ -9,7 +9,7 @@ import type { DedupeLookup, DedupeMatch, DedupeOutcome } from '../../runtime/rul
 import { dedupeKeysFor, resolveDedupe } from '../../runtime/rules/pipeline';
 import type { Db } from '../db/database';
 import { enqueueOutboxBatch, type OutboxMessage } from '../outbox/outbox-repository';
-import { loadAssignmentCandidates } from '../records/assignment-candidates';
+import { firstLookCandidates, loadAssignmentCandidates } from '../records/assignment-candidates';
 import { flowEventMessages } from '../records/record-flows';
 import { finishCreate, prepareCreate } from '../records/record-service';
 import { rowToRecord, type RecordJson } from '../records/record-values';
@@ -223,10 +223,7 @@ async function assignBatch(
   // order, then count. Counts read after the lock see every commit it waited for.
   // Counts of 0 in the first look: nobody is left out for capacity, so the lock covers everyone
   // the counted choice could pick.
-  const everyone = await loadAssignmentCandidates(db, context, rule, {
-    lock: false,
-    counts: false,
-  });
+  const everyone = await firstLookCandidates(db, context, rule);
   const contenders = new Set<string>();
   for (const c of creates) {
     if (contenders.size === everyone.length) break;

@@ -2,6 +2,7 @@
 import type { Db } from '../db/database';
 import { authorizePeople, type Actor } from './actor';
 import { getUserOrThrow, toUser, type User } from './user-repository';
+import { forgetPeople } from '../auth/people-cache';
 
 export interface SpaceMember {
   readonly spaceId: string;
@@ -29,6 +30,7 @@ export async function setMemberRoles(
     .values({ space_id: spaceId, user_id: user.id, roles: unique })
     .onConflict((oc) => oc.columns(['space_id', 'user_id']).doUpdateSet({ roles: unique }))
     .execute();
+  forgetPeople();
   return { spaceId, user, roles: unique };
 }
 

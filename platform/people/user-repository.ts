@@ -6,6 +6,7 @@ import { NotFoundError } from '../errors';
 import { authorizePeople, type Actor } from './actor';
 import { UserExistsError } from './people-errors';
 import { assertNoManagerCycle, lockReportingLine } from './reporting-line';
+import { forgetPeople } from '../auth/people-cache';
 
 export interface User {
   readonly id: string;
@@ -107,7 +108,7 @@ export async function updateUser(
   actor: Actor,
 ): Promise<User> {
   await authorizePeople(db, actor, 'users.write');
-  return db.transaction().execute(async (tx) => {
+  const user = await db.transaction().execute(async (tx) => {
     if (patch.managerId) await lockReportingLine(tx);
     const current = await tx
       .selectFrom('platform.users')
@@ -142,6 +143,8 @@ export async function updateUser(
       .executeTakeFirstOrThrow();
     return toUser(row);
   });
+  forgetPeople();
+  return user;
 }
 
 /** Sets or clears a user's manager (see `updateUser` for the cycle check). */

@@ -2,6 +2,7 @@
 import { sql } from 'kysely';
 import type { AppDefinition } from '../../runtime/definition/definition-schema';
 import type { RoleDefinition, RowScope } from '../../runtime/permissions/role-schema';
+import { cachedPeople } from '../auth/people-cache';
 import type { Db } from '../db/database';
 import type { Actor } from '../people/actor';
 import { anonymousAllowed } from './anonymous-access';
@@ -80,14 +81,19 @@ export async function resolveSpaceAccess(
     if (!anonymousAllowed()) throw new UnauthenticatedError();
     return viewAsOrSelf(everything(definition), definition, options);
   }
-  const row = await loadMember(db, actor.userId, spaceId);
+  const userId = actor.userId;
+  const row = await cachedPeople(`member:${userId}:${spaceId}`, () =>
+    loadMember(db, userId, spaceId),
+  );
   if (!row) throw new UnauthenticatedError();
   const roleKeys = row.roles ?? [];
   const roles = rolesOf(definition, roleKeys);
   const admin =
     row.platformAdmin || roleKeys.includes('admin') || roles.some((r) => r.admin === true);
   const needsTeam = roles.some((r) => usesScope(r, 'team'));
-  const team = needsTeam ? await teamOf(db, actor.userId) : [actor.userId];
+  const team = needsTeam
+    ? ((await cachedPeople(`team:${userId}`, () => teamOf(db, userId))) ?? [userId])
+    : [userId];
   const user = factsOf(row, roleKeys, team);
   if (admin) {
     return viewAsOrSelf(

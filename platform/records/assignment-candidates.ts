@@ -2,6 +2,7 @@
 // rule's capacity counts them), last assignment and assigned count per rule.
 import { sql } from 'kysely';
 import type { AssignmentCandidate, CompiledAssignmentRule } from '../../runtime/rules/assignment';
+import { cachedPeople } from '../auth/people-cache';
 import type { Db } from '../db/database';
 import type { Row } from './record-repository';
 import type { TableContext } from './table-context';
@@ -79,4 +80,23 @@ export async function loadAssignmentCandidates(
       weight: typeof attributes.weight === 'number' ? attributes.weight : 1,
     };
   });
+}
+
+/**
+ * Everyone the rule could pick at all, with open counts read as 0: an assignment's first look,
+ * before it locks the contenders and counts. Cached with people (platform/auth/people-cache.ts):
+ * who is eligible reads only who people are, their roles and availability, never counts or
+ * rotation, and every change to those (or to the rule) empties the cache.
+ * @example const everyone = await firstLookCandidates(tx, context, rule)
+ */
+export async function firstLookCandidates(
+  tx: Db,
+  context: TableContext,
+  rule: CompiledAssignmentRule,
+): Promise<AssignmentCandidate[]> {
+  const key = `assignees:${context.space.id}:${context.version}:${rule.key}`;
+  const everyone = await cachedPeople(key, () =>
+    loadAssignmentCandidates(tx, context, rule, { lock: false, counts: false }),
+  );
+  return everyone ?? [];
 }

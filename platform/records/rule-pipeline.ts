@@ -7,13 +7,13 @@ import {
   type CompiledAssignmentRule,
 } from '../../runtime/rules/assignment';
 import { compileRulesOrThrow, type CompiledRules } from '../../runtime/rules/compile-rules';
-import type { DedupeOutcome } from '../../runtime/rules/dedupe';
+import type { DedupeLookup, DedupeMatch, DedupeOutcome } from '../../runtime/rules/dedupe';
 import { checkGate } from '../../runtime/rules/gate';
 import { dedupeKeysFor, resolveDedupe, runRulePipeline } from '../../runtime/rules/pipeline';
 import type { ScoreEvent, ThresholdFiring } from '../../runtime/rules/scorecard';
 import type { Db } from '../db/database';
 import { BatonError } from '../errors';
-import { loadAssignmentCandidates } from './assignment-candidates';
+import { firstLookCandidates, loadAssignmentCandidates } from './assignment-candidates';
 import type { Tx } from './record-repository';
 import type { RecordJson } from './record-values';
 import type { TableContext } from './table-context';
@@ -99,25 +99,7 @@ export async function runPipeline(
   const creating = options.previous === null;
 
   const lookups = creating ? dedupeKeysFor(rules, table, input, options.now) : [];
-  const found = [];
-  for (const [i, lookup] of lookups.entries()) {
-    const key = dedupeLockKey(context, lookup.rule, lookup.key);
-    // The table's dedupe lock, shared, comes first (with the first key, in one statement): an
-    // import that locks the whole table takes it exclusively and waits for this write.
-    await (
-      i === 0
-        ? sql`select pg_advisory_xact_lock_shared(hashtextextended(${dedupeTableLockKey(context)}, 0)),
-            pg_advisory_xact_lock(hashtextextended(${key}, 0))`
-        : sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`
-    ).execute(tx);
-    const match = await sql<{ id: string; owner: string | null }>`
-      select r.id, r.owner from platform.dedupe_keys k
-      join ${sql.raw(context.ref)} r on r.id = k.record_id and r.deleted_at is null
-      where k.space_id = ${context.space.id} and k.table_key = ${table} and k.rule_key = ${lookup.rule}
-        and k.key = ${lookup.key} and k.created_at >= ${lookup.since}::timestamptz
-      order by k.created_at limit 1`.execute(tx);
-    found.push({ rule: lookup.rule, match: match.rows[0] ?? null });
-  }
+  const found = await lookUpDedupeKeys(tx, context, lookups);
   const dedupe = resolveDedupe(rules, table, found);
   if (dedupe.kind === 'blocked') {
     throw new BatonError('DUPLICATE_BLOCKED', 409, dedupe.message.en, {
@@ -174,19 +156,22 @@ export async function runPipeline(
       firings: result.firings,
     },
     async afterWrite(writeTx, recordId) {
-      for (const lookup of lookups) {
+      if (lookups.length > 0) {
+        // A returning lead renews the key for its original, so every later match (and the
+        // window, counted from the latest contact) leads back to the first record.
+        const owner =
+          dedupe.kind === 'returning' || dedupe.kind === 'flagged' ? dedupe.original : recordId;
         await writeTx
           .insertInto('platform.dedupe_keys')
-          .values({
-            space_id: context.space.id,
-            table_key: table,
-            rule_key: lookup.rule,
-            key: lookup.key,
-            // A returning lead renews the key for its original, so every later match (and the
-            // window, counted from the latest contact) leads back to the first record.
-            record_id:
-              dedupe.kind === 'returning' || dedupe.kind === 'flagged' ? dedupe.original : recordId,
-          })
+          .values(
+            lookups.map((lookup) => ({
+              space_id: context.space.id,
+              table_key: table,
+              rule_key: lookup.rule,
+              key: lookup.key,
+              record_id: owner,
+            })),
+          )
           .execute();
       }
       if (decision?.kind === 'user') {
@@ -211,6 +196,40 @@ export async function runPipeline(
   };
 }
 
+/**
+ * Locks the look-ups' keys and finds, per look-up, the earliest live record holding its key inside
+ * the window: two statements whatever the number of rules. The table's dedupe lock, shared, comes
+ * first (an import that locks the whole table takes it exclusively and waits for this write), then
+ * one transaction lock per key in look-up order; the look-ups run after, in a statement whose
+ * snapshot sees every commit the locks waited for.
+ */
+async function lookUpDedupeKeys(
+  tx: Tx,
+  context: TableContext,
+  lookups: readonly DedupeLookup[],
+): Promise<Array<{ rule: string; match: DedupeMatch | null }>> {
+  if (lookups.length === 0) return [];
+  const keys = lookups.map((l) => dedupeLockKey(context, l.rule, l.key));
+  await sql`select pg_advisory_xact_lock_shared(hashtextextended(${dedupeTableLockKey(context)}, 0)),
+      (select count(pg_advisory_xact_lock(hashtextextended(k, 0)))
+         from unnest(${keys}::text[]) with ordinality u(k, n))`.execute(tx);
+  const matches = await sql<{ n: number; id: string; owner: string | null }>`
+    select l.n::int as n, m.id, m.owner
+    from unnest(${lookups.map((l) => l.rule)}::text[], ${lookups.map((l) => l.key)}::text[],
+      ${lookups.map((l) => l.since)}::timestamptz[]) with ordinality l(rule, key, since, n)
+    cross join lateral (
+      select r.id, r.owner from platform.dedupe_keys k
+      join ${sql.raw(context.ref)} r on r.id = k.record_id and r.deleted_at is null
+      where k.space_id = ${context.space.id} and k.table_key = ${context.table.key}
+        and k.rule_key = l.rule and k.key = l.key and k.created_at >= l.since
+      order by k.created_at limit 1) m`.execute(tx);
+  const byIndex = new Map(matches.rows.map((m) => [Number(m.n), m]));
+  return lookups.map((lookup, i) => {
+    const m = byIndex.get(i + 1);
+    return { rule: lookup.rule, match: m ? { id: String(m.id), owner: m.owner } : null };
+  });
+}
+
 async function assign(
   tx: Tx,
   context: TableContext,
@@ -223,10 +242,7 @@ async function assign(
   // and re-read. Leads for different regions are assigned in parallel; leads competing for the same
   // reps queue and respect capacity.
   // Capacity is judged after the lock, so the first look needs no open counts (all read 0).
-  const everyone = await loadAssignmentCandidates(tx, context, rule, {
-    lock: false,
-    counts: false,
-  });
+  const everyone = await firstLookCandidates(tx, context, rule);
   const contenders = new Set<string>();
   for (const entry of rule.entries) {
     const alone = chooseAssignee({ ...rule, entries: [entry] }, record, everyone, now);

@@ -7,10 +7,12 @@ import { createFileStore } from '../../platform/files/file-store';
 import { createApp } from '../../platform/http/app';
 import { createLogger } from '../../platform/logger';
 import { watchSpaceVersions } from '../../platform/records/table-context';
+import { watchPeople } from '../../platform/auth/people-cache';
 
 const logger = createLogger('error');
 const database = openDatabase(process.env.DATABASE_URL!);
 const stopWatching = await watchSpaceVersions(database);
+const stopPeople = await watchPeople(database);
 const app = createApp({
   database,
   logger,
@@ -36,6 +38,7 @@ async function stop(): Promise<void> {
     if ('closeAllConnections' in server) server.closeAllConnections();
   });
   await stopWatching();
+  await stopPeople();
   await database.close();
   // A normal exit, so --cpu-prof writes its profile.
   process.exit(0);

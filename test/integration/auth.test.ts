@@ -218,6 +218,56 @@ describe('authentication', () => {
     expect(expired.status).toBe(401);
   });
 
+  it('drops a cached token or user the moment another process changes them (NOTIFY)', async () => {
+    const made = await call('POST', '/api/auth/tokens', {
+      headers: rep.headers,
+      body: { name: 'cached' },
+    });
+    const bearer = { authorization: `Bearer ${made.body.token}` };
+    // Used twice: the second call is answered from this process's people cache.
+    expect((await call('GET', '/api/auth/me', { headers: bearer })).status).toBe(200);
+    expect((await call('GET', '/api/auth/me', { headers: bearer })).status).toBe(200);
+    // Written straight to PostgreSQL, as another Baton process would: only the trigger's notice
+    // tells this process.
+    await db
+      .updateTable('platform.api_tokens')
+      .set({ revoked_at: new Date() })
+      .where('id', '=', made.body.apiToken.id)
+      .execute();
+    await expect
+      .poll(async () => (await call('GET', '/api/auth/me', { headers: bearer })).status, {
+        timeout: 5_000,
+        interval: 20,
+      })
+      .toBe(401);
+
+    const second = await call('POST', '/api/auth/tokens', {
+      headers: rep.headers,
+      body: { name: 'cached-2' },
+    });
+    const other = { authorization: `Bearer ${second.body.token}` };
+    expect((await call('GET', '/api/auth/me', { headers: other })).status).toBe(200);
+    await db
+      .updateTable('platform.users')
+      .set({ active: false })
+      .where('id', '=', rep.userId)
+      .execute();
+    try {
+      await expect
+        .poll(async () => (await call('GET', '/api/auth/me', { headers: other })).status, {
+          timeout: 5_000,
+          interval: 20,
+        })
+        .toBe(401);
+    } finally {
+      await db
+        .updateTable('platform.users')
+        .set({ active: true })
+        .where('id', '=', rep.userId)
+        .execute();
+    }
+  });
+
   it('keeps a space-scoped token inside its space', async () => {
     await db
       .insertInto('platform.spaces')

@@ -5,6 +5,7 @@ import { inject } from 'vitest';
 import { openDatabase, type Database } from '../../platform/db/database';
 import { migratePlatformOrThrow } from '../../platform/db/migrate';
 import { watchSpaceVersions } from '../../platform/records/table-context';
+import { watchPeople } from '../../platform/auth/people-cache';
 
 export interface TestDatabase {
   readonly url: string;
@@ -28,7 +29,10 @@ export async function createTestDatabase(
   let stopWatching: (() => Promise<void>) | undefined;
   if (options.migrate !== false) {
     await migratePlatformOrThrow(database.db);
-    stopWatching = await watchSpaceVersions(database);
+    const stops = [await watchSpaceVersions(database), await watchPeople(database)];
+    stopWatching = async () => {
+      await Promise.all(stops.map((stop) => stop()));
+    };
   }
   return {
     url,
