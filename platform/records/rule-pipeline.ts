@@ -156,42 +156,29 @@ export async function runPipeline(
       firings: result.firings,
     },
     async afterWrite(writeTx, recordId) {
+      // The dedupe keys and the chosen rep's rotation state, in one statement.
+      const steps = [];
       if (lookups.length > 0) {
         // A returning lead renews the key for its original, so every later match (and the
         // window, counted from the latest contact) leads back to the first record.
         const owner =
           dedupe.kind === 'returning' || dedupe.kind === 'flagged' ? dedupe.original : recordId;
-        await writeTx
-          .insertInto('platform.dedupe_keys')
-          .values(
-            lookups.map((lookup) => ({
-              space_id: context.space.id,
-              table_key: table,
-              rule_key: lookup.rule,
-              key: lookup.key,
-              record_id: owner,
-            })),
-          )
-          .execute();
+        steps.push(sql`insert into platform.dedupe_keys (space_id, table_key, rule_key, key, record_id)
+          select ${context.space.id}::uuid, ${table}, u.rule, u.key, ${owner}::uuid
+          from unnest(${lookups.map((l) => l.rule)}::text[], ${lookups.map((l) => l.key)}::text[]) u(rule, key)`);
       }
       if (decision?.kind === 'user') {
-        await writeTx
-          .insertInto('platform.assignment_state')
-          .values({
-            space_id: context.space.id,
-            rule_key: decision.rule,
-            user_id: decision.userId,
-            last_assigned_at: new Date(decision.assignedAt),
-            assigned_count: 1,
-          })
-          .onConflict((oc) =>
-            oc.columns(['space_id', 'rule_key', 'user_id']).doUpdateSet((eb) => ({
-              last_assigned_at: new Date(decision.assignedAt),
-              assigned_count: eb('platform.assignment_state.assigned_count', '+', 1),
-            })),
-          )
-          .execute();
+        steps.push(sql`insert into platform.assignment_state
+            (space_id, rule_key, user_id, last_assigned_at, assigned_count)
+          values (${context.space.id}::uuid, ${decision.rule}, ${decision.userId}::uuid,
+            ${new Date(decision.assignedAt)}::timestamptz, 1)
+          on conflict (space_id, rule_key, user_id) do update
+            set last_assigned_at = excluded.last_assigned_at,
+              assigned_count = platform.assignment_state.assigned_count + 1`);
       }
+      const [first, second] = steps;
+      if (first && second) await sql`with keys as (${first}) ${second}`.execute(writeTx);
+      else if (first) await first.execute(writeTx);
     },
   };
 }

@@ -22,7 +22,8 @@ import { migratePlatformOrThrow } from '../../platform/db/migrate';
 import { signDelivery } from '../../platform/intake/intake-signature';
 import { createLogger } from '../../platform/logger';
 import { createRecordDetailed } from '../../platform/records/record-service';
-import { resolveTable } from '../../platform/records/table-context';
+import { resolveTable, watchSpaceVersions } from '../../platform/records/table-context';
+import { watchPeople } from '../../platform/auth/people-cache';
 import { startEmbeddedPostgres } from '../../platform/services/embedded-postgres';
 import { apiClient } from '../support/api-client';
 import { freePort } from '../support/free-port';
@@ -365,6 +366,7 @@ async function main(): Promise<void> {
     // concurrency and pool size, no HTTP, signature or idempotency), on fresh leads.
     const direct = Math.min(rows, 4_000);
     const pipelineDb = openDatabase(pg.url, { max: pool });
+    const stopWatching = [await watchSpaceVersions(pipelineDb), await watchPeople(pipelineDb)];
     const context = await resolveTable(pipelineDb.db, 'bench', 'lead');
     let directNext = 0;
     const directStarted = performance.now();
@@ -391,6 +393,7 @@ async function main(): Promise<void> {
       }),
     );
     const directThroughput = direct / ((performance.now() - directStarted) / 1000);
+    for (const stop of stopWatching) await stop();
     await pipelineDb.close();
 
     // The ceiling: the same rows as plain single-row INSERTs into the same table, same concurrency.
@@ -442,6 +445,9 @@ async function main(): Promise<void> {
 // The server half: the real app on a port, in its own process (its own event loop and core).
 if (process.argv[2] === '--serve') {
   const database = openDatabase(process.env.BENCH_DATABASE_URL!, { max: pool });
+  // As `npm start` does: space versions and people cached, emptied by PostgreSQL's notices.
+  await watchSpaceVersions(database);
+  await watchPeople(database);
   const app = createTestApp({
     database,
     logger: createLogger('error'),
