@@ -4,12 +4,10 @@
 // The built designer is served from designer/dist by a small static server; the two API calls the
 // screen makes (who am I, the draft) are answered by Playwright, since the database plays no part
 // in how fast the canvas draws.
-import { readFile } from 'node:fs/promises';
-import http from 'node:http';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchBrowser } from '../support/test-browser';
-import { freePort } from '../support/free-port';
+import { serveDist } from './serve-dist';
 
 // DIST points at another build (e.g. `vite build --outDir /tmp/x`) to compare two versions.
 const dist = path.resolve(
@@ -95,41 +93,6 @@ const definition = {
   flows: [generatedFlow()],
 };
 
-async function serveDist(): Promise<{ url: string; close(): Promise<void> }> {
-  const types: Record<string, string> = {
-    '.js': 'text/javascript',
-    '.css': 'text/css',
-    '.html': 'text/html',
-    '.svg': 'image/svg+xml',
-    '.ttf': 'font/ttf',
-  };
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    const file = path.join(
-      dist,
-      url.pathname === '/' ? 'index.html' : path.normalize(url.pathname),
-    );
-    readFile(file.startsWith(dist) ? file : path.join(dist, 'index.html')).then(
-      (body) => {
-        res.writeHead(200, {
-          'content-type': types[path.extname(file)] ?? 'application/octet-stream',
-        });
-        res.end(body);
-      },
-      () => {
-        res.writeHead(404);
-        res.end();
-      },
-    );
-  });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
-
 /** Starts collecting requestAnimationFrame intervals in the page. */
 async function startFrames(page: Page): Promise<void> {
   // A string, not a function: tsx's name-keeping helper does not exist in the page.
@@ -172,7 +135,7 @@ function report(name: string, frames: number[], ms: number): void {
 }
 
 async function main(): Promise<void> {
-  const site = await serveDist();
+  const site = await serveDist(dist);
   const browser = await launchBrowser();
   try {
     const page = await browser.context.newPage();

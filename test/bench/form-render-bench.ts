@@ -6,11 +6,9 @@
 // screen makes are answered by Playwright, since the database plays no part in how fast it draws.
 // Measured in the page: from the hash change that selects the big form to the frame after its
 // last field input exists (compile + visibility + React render + layout).
-import { readFile } from 'node:fs/promises';
-import http from 'node:http';
 import path from 'node:path';
 import { launchBrowser } from '../support/test-browser';
-import { freePort } from '../support/free-port';
+import { serveDist } from './serve-dist';
 
 const dist = path.resolve(import.meta.dirname, '../../designer/dist');
 const fieldCount = Number(process.env.FIELDS ?? 200);
@@ -63,43 +61,8 @@ const definition = {
   ],
 };
 
-async function serveDist(): Promise<{ url: string; close(): Promise<void> }> {
-  const types: Record<string, string> = {
-    '.js': 'text/javascript',
-    '.css': 'text/css',
-    '.html': 'text/html',
-    '.svg': 'image/svg+xml',
-    '.ttf': 'font/ttf',
-  };
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    const file = path.join(
-      dist,
-      url.pathname === '/' ? 'index.html' : path.normalize(url.pathname),
-    );
-    readFile(file.startsWith(dist) ? file : path.join(dist, 'index.html')).then(
-      (body) => {
-        res.writeHead(200, {
-          'content-type': types[path.extname(file)] ?? 'application/octet-stream',
-        });
-        res.end(body);
-      },
-      () => {
-        res.writeHead(404);
-        res.end();
-      },
-    );
-  });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
-
 async function main(): Promise<void> {
-  const site = await serveDist();
+  const site = await serveDist(dist);
   const browser = await launchBrowser();
   try {
     const page = await browser.context.newPage();
