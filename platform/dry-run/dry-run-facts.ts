@@ -90,5 +90,5 @@ export async function assignmentCandidates(
   context: TableContext,
   rule: CompiledAssignmentRule,
 ): Promise<AssignmentCandidate[]> {
-  return loadAssignmentCandidates(tx, context, rule, { lock: false });
+  return loadAssignmentCandidates(tx, context, rule, { lock: false, exact: true });
 }

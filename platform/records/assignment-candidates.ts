@@ -22,6 +22,8 @@ export async function loadAssignmentCandidates(
     readonly only?: readonly string[];
     /** false: every open count reads 0 (a first look for who could take a record at all). */
     readonly counts?: boolean;
+    /** Count every open record, not only up to what the rule's decision can tell apart (dry runs). */
+    readonly exact?: boolean;
   },
 ): Promise<AssignmentCandidate[]> {
   if (options.only?.length === 0) return [];
@@ -32,6 +34,8 @@ export async function loadAssignmentCandidates(
     options.counts !== false &&
     rule.rule.entries.some((e) => e.capacity || e.strategy === 'least_loaded');
   const closed = capacity?.closedStages ?? [];
+  const bound = options.exact ? null : countBound(rule);
+  const limit = bound === null ? sql`` : sql`limit ${bound}`;
   const only = options.only ? sql`and u.id = any(${options.only}::uuid[])` : sql``;
   if (options.lock) {
     // Locks first, counts after: a statement that waited for a lock re-checks only the locked rows,
@@ -47,9 +51,11 @@ export async function loadAssignmentCandidates(
     from platform.space_members m
     join platform.users u on u.id = m.user_id
     cross join lateral (
-      select count(*)::int as n from ${sql.raw(context.ref)} r
-      where ${sql.raw(String(counted))} and r.owner = u.id and r.deleted_at is null
-        and (r.stage is null or not (r.stage = any(${closed}::text[])))
+      select count(*)::int as n from (
+        select 1 from ${sql.raw(context.ref)} r
+        where ${sql.raw(String(counted))} and r.owner = u.id and r.deleted_at is null
+          and (r.stage is null or not (r.stage = any(${closed}::text[])))
+        ${limit}) owned
     ) open
     left join platform.assignment_state s
       on s.space_id = m.space_id and s.rule_key = ${rule.key} and s.user_id = u.id
@@ -80,6 +86,19 @@ export async function loadAssignmentCandidates(
       weight: typeof attributes.weight === 'number' ? attributes.weight : 1,
     };
   });
+}
+
+/**
+ * How far open records need counting for the rule to decide: a capacity only asks whether a rep
+ * is below its limit, and least-loaded only ranks the reps below it, so counting stops at the
+ * largest limit (a rep with 30,000 leads costs 8 index entries, not 30,000, under a limit of 8).
+ * Null when a least-loaded entry has no capacity: its ranking needs every count.
+ */
+function countBound(rule: CompiledAssignmentRule): number | null {
+  const entries = rule.rule.entries;
+  if (entries.some((e) => e.strategy === 'least_loaded' && !e.capacity)) return null;
+  const limits = entries.flatMap((e) => (e.capacity ? [e.capacity.lessThan] : []));
+  return limits.length === 0 ? null : Math.max(...limits);
 }
 
 /**

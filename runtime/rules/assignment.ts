@@ -15,7 +15,11 @@ export interface AssignmentCandidate {
   readonly away?: boolean;
   /** False while outside their working hours; default true. */
   readonly onShift?: boolean;
-  /** Open records of the rule's table they own (see the capacity metric), counted under a lock. */
+  /**
+   * Open records of the rule's table they own (see the capacity metric), counted under a lock. The
+   * platform may stop counting at the rule's largest capacity limit: a count at the limit means
+   * "at least", which excludes the rep all the same.
+   */
   readonly openCount: number;
   /** When this rule last gave them a record; null or absent when it never did. */
   readonly lastAssignedAt?: Date | string | null;

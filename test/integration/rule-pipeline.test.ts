@@ -1,5 +1,6 @@
 // The rule pipeline inside every record write, on real PostgreSQL: normalize, tag, dedupe, assign
 // within capacity under parallel load, and gates that list what is missing.
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { medicalDeviceDefinition } from '../../runtime/rules/test-rules';
 import { createRecordDetailed } from '../../platform/records/record-service';
@@ -165,6 +166,34 @@ describe('rule pipeline on every write', () => {
       pool: 'market',
       notify: 'role:supervisor',
     });
+  });
+
+  it('keeps a rep far over capacity out though counting stops at the limit, and frees them as leads close', async () => {
+    const db = target.database.db;
+    const context = await resolveTable(db, 'meddev', 'lead');
+    const lead = (i: number, extra: Record<string, unknown> = {}) =>
+      createRecordDetailed(
+        db,
+        context,
+        {
+          name: `满额${i}`,
+          phone: `1370000${String(1000 + i)}`,
+          organization: `满额医院${i}`,
+          province: '浙江',
+          product_line: 'ortho',
+          ...extra,
+        },
+        { actor: null, source: 'api' },
+      );
+    // zj1 already holds 8 open leads (the limit); 5 more given by hand make 13.
+    for (let i = 0; i < 5; i++) await lead(i, { owner: reps.zj1 });
+    expect((await lead(10)).outcome.assignment?.kind).toBe('pool');
+    // Closing 6 of zj1's 13 leaves 7 open: below 8 again, so zj1 takes the next one.
+    await sql`update space_meddev.lead set stage = 'paid' where id in (
+      select id from space_meddev.lead where owner = ${reps.zj1}::uuid and deleted_at is null
+      order by created_at limit 6)`.execute(db);
+    expect((await lead(11)).outcome.owner).toBe(reps.zj1);
+    expect((await lead(12)).outcome.assignment?.kind).toBe('pool');
   });
 
   it('creates one new lead and links the rest when the same lead arrives many times at once', async () => {
