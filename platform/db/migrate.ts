@@ -19,6 +19,7 @@ import { flowScheduleTicks } from './migrations/0030-flow-schedule-ticks';
 import { definitionNotify } from './migrations/0050-definition-notify';
 import { spaceTemplates } from './migrations/0060-space-templates';
 import { peopleNotify } from './migrations/0070-people-notify';
+import { ownedCounts } from './migrations/0080-owned-counts';
 
 /** Every platform migration, in order. Names are permanent once released. */
 export const platformMigrations: Readonly<Record<string, Migration>> = {
@@ -40,6 +41,7 @@ export const platformMigrations: Readonly<Record<string, Migration>> = {
   '0050-definition-notify': definitionNotify,
   '0060-space-templates': spaceTemplates,
   '0070-people-notify': peopleNotify,
+  '0080-owned-counts': ownedCounts,
 };
 
 /**

@@ -4,6 +4,7 @@ import type { FieldDefinition } from '../../runtime/definition/field-schema';
 import { storageOf } from '../../runtime/definition/field-storage';
 import type { MigrationStep } from '../../runtime/definition/migration-plan';
 import { castExpression, columnType, indexName, sequenceName, tableRef } from './column-sql';
+import { ownedCountStatements } from './owned-counts-sql';
 
 /** System columns every designed table carries, before its own fields. */
 export const systemColumns = [
@@ -39,6 +40,7 @@ export function renderStep(schema: string, step: MigrationStep): string[] {
         `create index ${q(`${step.table}__created`)} on ${table} (created_at, id)`,
         `create index ${q(`${step.table}__owner`)} on ${table} (owner) where deleted_at is null`,
         `create index ${q(`${step.table}__stage`)} on ${table} (stage) where deleted_at is null`,
+        ...ownedCountStatements(schema, step.table),
       ];
     }
     case 'add_field': {

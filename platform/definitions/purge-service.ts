@@ -9,6 +9,7 @@ import type { Space } from '../spaces/space-repository';
 import { sequenceName, tableRef } from './column-sql';
 import { getDraft, getPublished, saveDraft } from './definition-store';
 import { forgetSpaceVersions } from '../records/table-context';
+import { forgetOwnedCountStatements } from './owned-counts-sql';
 
 export interface PurgeRequest {
   readonly table: string;
@@ -43,7 +44,10 @@ export async function purgeRetired(
       if (index < 0) throw notRetired(`table "${request.table}"`);
       definition.retiredTables!.splice(index, 1);
       if (definition.retiredTables!.length === 0) delete definition.retiredTables;
-      statements.push(`drop table ${tableRef(space.schemaName, request.table)}`);
+      statements.push(
+        `drop table ${tableRef(space.schemaName, request.table)}`,
+        ...forgetOwnedCountStatements(space.schemaName, request.table),
+      );
     } else {
       const table = definition.tables.find((t) => t.key === request.table);
       const index = (table?.retiredFields ?? []).findIndex((r) => r.field.key === request.field);

@@ -50,12 +50,23 @@ export async function loadAssignmentCandidates(
       u.away, u.on_shift, m.roles, open.n as open_count, s.last_assigned_at, s.assigned_count
     from platform.space_members m
     join platform.users u on u.id = m.user_id
+    -- The table keeps its owners' counts (migration 0080) unless it predates them and was missed.
+    cross join (select exists (select 1 from platform.owned_count_tables
+      where schema_name = ${context.space.schemaName} and table_name = ${context.table.key}) as yes) kept
     cross join lateral (
-      select count(*)::int as n from (
-        select 1 from ${sql.raw(context.ref)} r
-        where ${sql.raw(String(counted))} and r.owner = u.id and r.deleted_at is null
-          and (r.stage is null or not (r.stage = any(${closed}::text[])))
-        ${limit}) owned
+      select case
+        when not ${sql.raw(String(counted))} then 0
+        when kept.yes then (
+          select coalesce(sum(c.n), 0)::int from platform.owned_counts c
+          where c.schema_name = ${context.space.schemaName} and c.table_name = ${context.table.key}
+            and c.owner = u.id and not (c.stage = any(${closed}::text[])))
+        else (
+          select count(*)::int from (
+            select 1 from ${sql.raw(context.ref)} r
+            where r.owner = u.id and r.deleted_at is null
+              and (r.stage is null or not (r.stage = any(${closed}::text[])))
+            ${limit}) owned)
+      end as n
     ) open
     left join platform.assignment_state s
       on s.space_id = m.space_id and s.rule_key = ${rule.key} and s.user_id = u.id
