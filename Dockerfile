@@ -21,6 +21,8 @@ ARG NODE_IMAGE=node:20.20.2-bookworm-slim
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
+# postinstall mends postgres.js (platform/tools/patch-postgres.ts), so the script comes first.
+COPY platform/tools/patch-postgres.ts platform/tools/
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --omit=dev --no-audit --no-fund
 
@@ -28,6 +30,7 @@ RUN --mount=type=cache,target=/root/.npm \
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY platform/tools/patch-postgres.ts platform/tools/
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --no-audit --no-fund
 COPY . .

@@ -51,4 +51,22 @@ describe('connection pool', () => {
       'answered',
     );
   });
+
+  it('answers queries on a reserved connection whose backend died with an error, not a crash', async () => {
+    const client = postgres(target.url, { max: 2, onnotice: () => {} });
+    const killer = postgres(target.url, { max: 1, onnotice: () => {} });
+    try {
+      const reserved = await client.reserve();
+      const [{ pid }] = await reserved<[{ pid: number }]>`select pg_backend_pid() as pid`;
+      await killer`select pg_terminate_backend(${pid})`;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await expect(reserved`select 1`).rejects.toThrow();
+      await expect(reserved`select 1`).rejects.toThrow();
+      reserved.release();
+      // The pool itself still serves.
+      expect(await client`select 2 as n`).toEqual([{ n: 2 }]);
+    } finally {
+      await Promise.all([client.end({ timeout: 1 }), killer.end({ timeout: 1 })]);
+    }
+  });
 });
