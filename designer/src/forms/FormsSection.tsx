@@ -6,6 +6,7 @@ import { definitionApi } from '../api/admin';
 import { IssueList } from '../draft/IssueList';
 import { LocalizedInput } from '../draft/LocalizedInput';
 import { PublishDialog } from '../draft/PublishDialog';
+import { PublishButton } from '../draft/PublishButton';
 import { SpaceGate } from '../draft/SpaceGate';
 import { useDraft } from '../draft/useDraft';
 import { useTr } from '../shell/locale-context';
@@ -101,14 +102,7 @@ function FormDesigner({ space, formKey }: { space: string; formKey?: string }) {
           {tr({ 'zh-CN': '保存草稿', en: 'Save draft' })}
           {dirty ? ' •' : ''}
         </button>
-        <button
-          type="button"
-          className="primary"
-          data-testid="open-publish"
-          onClick={() => setPublishing(true)}
-        >
-          {tr({ 'zh-CN': '发布…', en: 'Publish…' })}
-        </button>
+        <PublishButton onOpen={() => setPublishing(true)} />
         <a href={routeHref('tables', space)}>{tr({ 'zh-CN': '数据表设计', en: 'Tables' })}</a>
       </div>
       <IssueList

@@ -6,6 +6,7 @@ import { AdminApiError, intakeApi, type IntakeAnswer } from '../api/admin';
 import { IssueList } from '../draft/IssueList';
 import { LocalizedInput } from '../draft/LocalizedInput';
 import { PublishDialog } from '../draft/PublishDialog';
+import { PublishButton } from '../draft/PublishButton';
 import { SpaceGate } from '../draft/SpaceGate';
 import { useDraft } from '../draft/useDraft';
 import { useTr } from '../shell/locale-context';
@@ -103,14 +104,7 @@ function IntakeDesigner({ space, sourceKey }: { space: string; sourceKey?: strin
         <button type="button" onClick={() => void save()}>
           {tr({ 'zh-CN': '保存草稿', en: 'Save draft' })}
         </button>
-        <button
-          type="button"
-          className="primary"
-          onClick={() => setPublishing(true)}
-          data-testid="open-publish"
-        >
-          {tr({ 'zh-CN': '发布…', en: 'Publish…' })}
-        </button>
+        <PublishButton onOpen={() => setPublishing(true)} />
       </div>
       <IssueList issues={issues.filter((i) => i.pointer.startsWith('/intake'))} />
       <div className="intake-layout">

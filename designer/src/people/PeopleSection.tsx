@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { IssueList } from '../draft/IssueList';
 import { LocalizedInput } from '../draft/LocalizedInput';
 import { PublishDialog } from '../draft/PublishDialog';
+import { PublishButton } from '../draft/PublishButton';
 import { SpaceGate } from '../draft/SpaceGate';
 import { useDraft } from '../draft/useDraft';
 import { useTr } from '../shell/locale-context';
@@ -39,14 +40,7 @@ function People({ space }: { space: string }) {
           {tr({ 'zh-CN': '保存角色草稿', en: 'Save roles draft' })}
           {dirty ? ' •' : ''}
         </button>
-        <button
-          type="button"
-          className="primary"
-          onClick={() => setPublishing(true)}
-          data-testid="open-publish"
-        >
-          {tr({ 'zh-CN': '发布…', en: 'Publish…' })}
-        </button>
+        <PublishButton onOpen={() => setPublishing(true)} />
       </div>
       <MembersPanel space={space} roleKeys={roles.map((r) => r.key)} />
       <IssueList issues={issues.filter((i) => i.pointer.startsWith('/roles'))} />

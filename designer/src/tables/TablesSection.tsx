@@ -6,6 +6,7 @@ import type { FieldDefinition, FieldType } from '../../../runtime/definition/fie
 import { LocalizedInput } from '../draft/LocalizedInput';
 import { IssueList } from '../draft/IssueList';
 import { PublishDialog } from '../draft/PublishDialog';
+import { PublishButton } from '../draft/PublishButton';
 import { SpaceGate } from '../draft/SpaceGate';
 import { useDraft } from '../draft/useDraft';
 import { useTr } from '../shell/locale-context';
@@ -135,14 +136,7 @@ function TableDesigner({ space, tableKey }: { space: string; tableKey?: string }
           {tr({ 'zh-CN': '保存草稿', en: 'Save draft' })}
           {dirty ? ' •' : ''}
         </button>
-        <button
-          type="button"
-          className="primary"
-          data-testid="open-publish"
-          onClick={() => setPublishing(true)}
-        >
-          {tr({ 'zh-CN': '发布…', en: 'Publish…' })}
-        </button>
+        <PublishButton onOpen={() => setPublishing(true)} />
         <a href={routeHref('forms', space)}>{tr({ 'zh-CN': '表单设计', en: 'Forms' })}</a>
         <a href={routeHref('raw', space)}>{tr({ 'zh-CN': '源码模式', en: 'Raw JSON' })}</a>
         {saved && <span data-testid="save-status">{saved}</span>}
