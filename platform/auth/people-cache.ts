@@ -8,13 +8,18 @@
 // every database the process watches.
 import type { Database } from '../db/database';
 
-const entries = new Map<string, unknown>();
+const entries = new Map<string, { readonly value: unknown; readonly at: number }>();
 /** Rises with every change, so a look-up that raced one never stores what it read. */
 let generation = 0;
 /** Databases whose announcements this process hears; nothing is cached while there are none. */
 let watching = 0;
 /** Beyond this many entries the cache starts over rather than grow. */
 const maxEntries = 10_000;
+/**
+ * An entry is read again after this long even without a notice: a notice lost while the listening
+ * connection was down (it is heard again only once it reconnects) goes stale for 30 s at most.
+ */
+const maxAgeMs = 30_000;
 
 /** Empties the cache, e.g. right after this process wrote to users, members or tokens. */
 export function forgetPeople(): void {
@@ -51,11 +56,13 @@ export async function cachedPeople<T>(
   load: () => Promise<T | undefined>,
 ): Promise<T | undefined> {
   if (watching === 0) return load();
-  if (entries.has(key)) return entries.get(key) as T;
+  const now = Date.now();
+  const hit = entries.get(key);
+  if (hit && now - hit.at < maxAgeMs) return hit.value as T;
   const before = generation;
   const value = await load();
   if (value === undefined || generation !== before || watching === 0) return value;
   if (entries.size >= maxEntries) entries.clear();
-  entries.set(key, value);
+  entries.set(key, { value, at: now });
   return value;
 }
