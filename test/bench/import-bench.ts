@@ -286,7 +286,6 @@ try {
   const app = createTestApp({
     database,
     logger,
-    health: { temporal: () => undefined, taskQueue: 'unused' },
   });
   const api = apiClient(app);
   await api.expect(201, 'POST', '/api/spaces', { key: 'bench', name: l('Bench', '基准') });

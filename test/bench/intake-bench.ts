@@ -263,7 +263,6 @@ async function main(): Promise<void> {
       createTestApp({
         database,
         logger,
-        health: { temporal: () => undefined, taskQueue: 'unused' },
       }),
     );
     const space = (
@@ -451,7 +450,6 @@ if (process.argv[2] === '--serve') {
   const app = createTestApp({
     database,
     logger: createLogger('error'),
-    health: { temporal: () => undefined, taskQueue: 'unused' },
   });
   const port = Number(process.env.BENCH_PORT);
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port }, () =>

@@ -30,7 +30,6 @@ describe('attachment fields', () => {
     target = await createTestDatabase();
     app = createTestApp({
       database: target.database,
-      health: { temporal: () => undefined, taskQueue: 'unused' },
     });
     api = apiClient(app);
     for (const key of ['meddev', 'other']) {

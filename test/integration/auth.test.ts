@@ -42,10 +42,7 @@ describe('authentication', () => {
   beforeAll(async () => {
     target = await createTestDatabase();
     db = target.database.db;
-    app = createTestApp(
-      { database: target.database, health: { temporal: () => undefined, taskQueue: 'unused' } },
-      { caller: 'anonymous' },
-    );
+    app = createTestApp({ database: target.database }, { caller: 'anonymous' });
     admin = await seedTestUser(db, { email: 'boss@example.cn' });
     rep = await seedTestUser(db, { email: 'rep@example.cn', platformAdmin: false });
   });
@@ -343,7 +340,6 @@ describe('authentication', () => {
     const limited = createTestApp(
       {
         database: target.database,
-        health: { temporal: () => undefined, taskQueue: 'unused' },
         auth: { loginLimit: { limit: 3, windowMs: 60_000 } },
       },
       { caller: 'anonymous' },
@@ -367,7 +363,6 @@ describe('authentication', () => {
     const limited = createTestApp(
       {
         database: target.database,
-        health: { temporal: () => undefined, taskQueue: 'unused' },
         auth: { intakeLimit: { limit: 2, windowMs: 60_000 } },
       },
       { caller: 'anonymous' },
@@ -402,10 +397,7 @@ describe('authentication', () => {
       } finally {
         await other.drop();
       }
-      const seeded = createTestApp(
-        { database: empty.database, health: { temporal: () => undefined, taskQueue: 'unused' } },
-        { caller: 'anonymous' },
-      );
+      const seeded = createTestApp({ database: empty.database }, { caller: 'anonymous' });
       const answer = await seeded.request('/api/auth/login', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

@@ -181,7 +181,6 @@ describe('metrics and dashboards', () => {
     const db = target.database.db;
     app = createTestApp({
       database: target.database,
-      health: { temporal: () => undefined, taskQueue: 'unused' },
     });
     api = apiClient(app);
     admin = (await app.testAdmin()).userId;

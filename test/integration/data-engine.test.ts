@@ -104,7 +104,6 @@ describe('data engine through the API', () => {
     api = apiClient(
       createTestApp({
         database: target.database,
-        health: { temporal: () => undefined, taskQueue: 'unused' },
       }),
     );
     await api.expect(201, 'POST', '/api/spaces', {

@@ -46,7 +46,6 @@ describe('designer endpoints', () => {
     api = apiClient(
       createTestApp({
         database: target.database,
-        health: { temporal: () => undefined, taskQueue: 'unused' },
       }),
     );
     await api.expect(201, 'POST', '/api/spaces', { key: 'design', name: l('Design', '设计') });

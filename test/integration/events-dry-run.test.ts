@@ -109,7 +109,6 @@ describe('behaviour events and the rules dry run', () => {
     api = apiClient(
       createTestApp({
         database: target.database,
-        health: { temporal: () => undefined, taskQueue: 'unused' },
       }),
     );
     await space('auto', b1Definition(), [['supervisor', ['supervisor'], []]]);

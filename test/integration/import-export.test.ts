@@ -90,7 +90,6 @@ describe('importing and exporting records', () => {
     target = await createTestDatabase();
     app = createTestApp({
       database: target.database,
-      health: { temporal: () => undefined, taskQueue: 'unused' },
     });
     api = apiClient(app);
     await api.expect(201, 'POST', '/api/spaces', { key: 'sales', name: l('Sales', '销售') });

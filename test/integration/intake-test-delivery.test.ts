@@ -45,7 +45,6 @@ describe('intake test delivery', () => {
     target = await createTestDatabase();
     const app = createTestApp({
       database: target.database,
-      health: { temporal: () => undefined, taskQueue: 'unused' },
     });
     api = apiClient(app);
     await api.expect(201, 'POST', '/api/spaces', { key: 'fair', name: l('Fair', '展会') });

@@ -151,7 +151,6 @@ describe('intake hub', () => {
     target = await createTestDatabase();
     app = createTestApp({
       database: target.database,
-      health: { temporal: () => undefined, taskQueue: 'unused' },
     });
     api = apiClient(app);
     send = async (path, init) => app.request(path, init);

@@ -122,7 +122,6 @@ describe('metric pre-aggregates', () => {
     const db = target.database.db;
     const app = createTestApp({
       database: target.database,
-      health: { temporal: () => undefined, taskQueue: 'unused' },
     });
     api = apiClient(app);
     spaceId = (

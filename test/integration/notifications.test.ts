@@ -361,7 +361,6 @@ function authed(url: string, init: RequestInit = {}): Promise<Response> {
 async function serveApp(database: Database): Promise<{ url: string; close(): Promise<void> }> {
   const app = createTestApp({
     database,
-    health: { temporal: () => undefined, taskQueue: 'unused' },
     notifications: { heartbeatMs: 1000 },
   });
   const port = await freePort();

@@ -38,7 +38,6 @@ describe('owned record counts', () => {
     api = apiClient(
       createTestApp({
         database: target.database,
-        health: { temporal: () => undefined, taskQueue: 'unused' },
       }),
     );
     await api.expect(201, 'POST', '/api/spaces', {

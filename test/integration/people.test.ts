@@ -30,7 +30,6 @@ describe('people', () => {
     api = apiClient(
       createTestApp({
         database: target.database,
-        health: { temporal: () => undefined, taskQueue: 'unused' },
       }),
     );
     const space = await db

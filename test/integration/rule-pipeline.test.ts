@@ -21,7 +21,6 @@ describe('rule pipeline on every write', () => {
     api = apiClient(
       createTestApp({
         database: target.database,
-        health: { temporal: () => undefined, taskQueue: 'unused' },
       }),
     );
     const space = (

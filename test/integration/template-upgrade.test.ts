@@ -25,7 +25,6 @@ describe('templates from spaces', () => {
     target = await createTestDatabase();
     app = createTestApp({
       database: target.database,
-      health: { temporal: () => undefined, taskQueue: 'unused' },
     });
     api = apiClient(app);
     pack = JSON.parse(await readFile(packFile, 'utf8'));

@@ -15,16 +15,19 @@ export interface TestAppOptions {
 }
 
 /**
- * `createApp` with defaults for what a test does not care about. `app.request` authenticates as a
+ * `createApp` with defaults for what a test does not care about (logger, file store, health). `app.request` authenticates as a
  * platform admin created on first use (`await app.testAdmin()` answers it) unless the request
  * brings its own Authorization or Cookie header, or `caller: 'anonymous'` is given.
  */
 export function createTestApp(
-  deps: Omit<AppDeps, 'logger' | 'files'> & Partial<Pick<AppDeps, 'logger' | 'files'>>,
+  deps: Omit<AppDeps, 'logger' | 'files' | 'health'> &
+    Partial<Pick<AppDeps, 'logger' | 'files' | 'health'>>,
   options: TestAppOptions = {},
 ) {
   const app = createApp({
     logger: createLogger('error'),
+    // No Temporal behind the app: health reports it as not checked.
+    health: { temporal: () => undefined, taskQueue: 'unused' },
     files: {
       store: createFileStore({
         root: path.join(os.tmpdir(), `baton-files-${randomBytes(6).toString('hex')}`),
