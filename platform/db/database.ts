@@ -60,7 +60,7 @@ function preparingClient(client: postgres.Sql): postgres.Sql {
     get(target, property, receiver) {
       if (property !== 'reserve') return Reflect.get(target, property, receiver) as unknown;
       return async () => {
-        const connection = await reserveConnection(target);
+        const connection = await target.reserve();
         const unsafe = prepareUnsafe(connection);
         return new Proxy(connection, {
           get: (reserved, key, r) =>
@@ -69,37 +69,6 @@ function preparingClient(client: postgres.Sql): postgres.Sql {
       };
     },
   });
-}
-
-/**
- * A reserved connection from the pool, asked for again while the request goes unanswered.
- * postgres.js 3.4.9 strands a queued `reserve()` when a connection closes while it waits (a
- * connect timeout, "too many clients", a terminated backend): the reconnect takes the reserve as
- * its first query and drops it, and the promise never settles (porsager/postgres#1195). Every
- * kysely query reserves a connection, so under load one query in many thousands hung for good
- * (an import stuck at "running"). A request answered after it was given up is released at once.
- * @example const conn = await reserveConnection(database.sql)
- */
-export async function reserveConnection(
-  client: postgres.Sql,
-  options: { readonly retryMs?: number } = {},
-): Promise<postgres.ReservedSql> {
-  const retryMs = options.retryMs ?? 3000;
-  for (;;) {
-    const attempt = client.reserve();
-    let timer: NodeJS.Timeout | undefined;
-    const answered = await Promise.race([
-      attempt.then((connection) => ({ connection })),
-      new Promise<null>((resolve) => {
-        timer = setTimeout(() => resolve(null), retryMs);
-      }),
-    ]).finally(() => clearTimeout(timer));
-    if (answered) return answered.connection;
-    attempt.then(
-      (late) => late.release(),
-      () => undefined,
-    );
-  }
 }
 
 /** Round-trips `select 1`, failing after `timeoutMs`. */

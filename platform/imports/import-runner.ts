@@ -2,7 +2,7 @@
 import { rm } from 'node:fs/promises';
 import type postgres from 'postgres';
 import type { LocalizedText } from '../../runtime/localized-text';
-import { reserveConnection, type Database } from '../db/database';
+import type { Database } from '../db/database';
 import type { Logger } from '../logger';
 import { createNeedsDatabaseRules } from '../records/record-service';
 import type { TableContext } from '../records/table-context';
@@ -191,7 +191,7 @@ interface Lane {
 async function openLanes(database: Database, count: number): Promise<Lane[]> {
   const lanes: Lane[] = [];
   for (let i = 0; i < count; i++) {
-    const conn = await reserveConnection(database.sql);
+    const conn = await database.sql.reserve();
     // Safe for imports: the job's final status commits synchronously on another connection, and
     // WAL is flushed in order, so a "succeeded" that survives a crash implies every batch did.
     await conn.unsafe('set synchronous_commit = off');

@@ -1,13 +1,18 @@
 // Mends postgres.js 3.4.9 after every install (package.json `postinstall`), until upstream ships
-// the fix: a connection whose socket closed while a small write waited for its setImmediate
-// (a PostgreSQL restart, a terminated backend) crashed the whole process from that timer with
-// "Cannot read properties of null (reading 'write')" (porsager/postgres#1208), and the cleared but
-// never reset timer left the connection unable to send again once reconnected. After the patch the
-// write is dropped and the waiting queries fail with CONNECTION_CLOSED, which callers can catch.
-// Releasing such a reserved connection put the closed connection back among the open ones, where
-// the next pooled query failed on it; now a connection the pool already took back (closed or
-// reconnecting) is left to the pool. test/integration/connection-pool.test.ts checks both. Idempotent; a different postgres.js source
-// is left alone with a warning (the test then says whether the bug is still there).
+// fixes; test/integration/connection-pool.test.ts checks each by killing backends under the pool.
+// - A connection whose socket closed while a small write waited for its setImmediate (a
+//   PostgreSQL restart, a terminated backend) crashed the process from that timer with "Cannot
+//   read properties of null (reading 'write')" (porsager/postgres#1208), and the cleared but never
+//   reset timer left the connection unable to send once reconnected. Now the write is dropped and
+//   the waiting queries fail with CONNECTION_CLOSED, which callers can catch.
+// - Releasing such a reserved connection put the closed connection back among the open ones, where
+//   the next pooled query failed on it; now a connection the pool took back is left to the pool.
+// - A connection closing while a `reserve()` waited handed that reserve to its reconnect as the
+//   first query, which drops reserves, so the promise never settled (porsager/postgres#1195).
+//   Now a reserve the reconnect takes is queued again (at the end), as `reserve()` itself keeps it
+//   queued when it opens a connection, so the reconnected connection answers it.
+// Idempotent; a source the patch does not know is left alone with a warning (the tests then say
+// whether the bugs are still there).
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -36,15 +41,23 @@ export function patchConnectionSource(source: string): string | null {
 
 const releaseMarker = '/* baton: release only a live connection (porsager/postgres#1208) */';
 
+const reconnectMarker = '/* baton: a waiting reserve stays queued (porsager/postgres#1195) */';
+
 /** The patched text of one index.js, or null when it is not the source this patch knows. */
 export function patchIndexSource(source: string): string | null {
-  if (source.includes(releaseMarker)) return source;
+  if (source.includes(releaseMarker) && source.includes(reconnectMarker)) return source;
   const release = 'sql.release = () => {\n      c.reserved = null\n      onopen(c)\n    }';
-  if (!source.includes(release)) return null;
-  return source.replace(
-    release,
-    `sql.release = () => {\n      ${releaseMarker}\n      c.reserved = null\n      c.queue === closed || c.queue === connecting || onopen(c)\n    }`,
-  );
+  const reconnect = 'queries.length && connect(c, queries.shift())';
+  if (!source.includes(release) || !source.includes(reconnect)) return null;
+  return source
+    .replace(
+      release,
+      `sql.release = () => {\n      ${releaseMarker}\n      c.reserved = null\n      c.queue === closed || c.queue === connecting || onopen(c)\n    }`,
+    )
+    .replace(
+      reconnect,
+      `${reconnectMarker}\n    queries.length && ((q) => connect(c, q.reserve ? queries.push(q) : q))(queries.shift())`,
+    );
 }
 
 async function main(): Promise<void> {

@@ -1,8 +1,8 @@
-// The pool's failure modes on real PostgreSQL: a connection that dies while a reserve waits for it
-// must not leave that reserve (and the kysely query or import behind it) waiting forever.
+// The pool's failure modes on real PostgreSQL, as platform/tools/patch-postgres.ts mends them: a
+// connection that dies while a reserve waits for it must not leave that reserve (and the kysely
+// query or import behind it) waiting forever, nor crash the process when queried again.
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reserveConnection } from '../../platform/db/database';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 describe('connection pool', () => {
@@ -16,15 +16,13 @@ describe('connection pool', () => {
   });
 
   /** A one-connection pool whose only connection is held, a reserve queued behind it, then the held backend killed. */
-  async function killWhileQueued(
-    reserve: (client: postgres.Sql) => Promise<postgres.ReservedSql>,
-  ): Promise<'answered' | 'stranded'> {
+  async function killWhileQueued(): Promise<'answered' | 'stranded'> {
     const client = postgres(target.url, { max: 1, onnotice: () => {} });
     const killer = postgres(target.url, { max: 1, onnotice: () => {} });
     try {
       const held = await client.reserve();
       const [{ pid }] = await held<[{ pid: number }]>`select pg_backend_pid() as pid`;
-      const queued = reserve(client);
+      const queued = client.reserve();
       await killer`select pg_terminate_backend(${pid})`;
       const outcome = await Promise.race([
         queued.then(async (connection) => {
@@ -40,16 +38,8 @@ describe('connection pool', () => {
     }
   }
 
-  it('strands a plain postgres.js reserve queued behind a connection that dies (the library bug)', async () => {
-    // Documents why reserveConnection exists: should a postgres.js upgrade fix the bug, this
-    // fails and the workaround can go.
-    expect(await killWhileQueued((client) => client.reserve())).toBe('stranded');
-  });
-
-  it('answers a reserve queued behind a connection that dies, by asking again', async () => {
-    expect(await killWhileQueued((client) => reserveConnection(client, { retryMs: 300 }))).toBe(
-      'answered',
-    );
+  it('answers a reserve queued behind a connection that dies (porsager/postgres#1195, patched)', async () => {
+    expect(await killWhileQueued()).toBe('answered');
   });
 
   it('answers queries on a reserved connection whose backend died with an error, not a crash', async () => {
