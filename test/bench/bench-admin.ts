@@ -6,10 +6,11 @@ import type { Db } from '../../platform/db/database';
 export const benchAuth: Record<string, string> = {};
 
 /**
- * Creates a platform admin (no password: it only calls through its token) and sets `benchAuth`.
+ * Creates a platform admin (no password: it only calls through its token), sets `benchAuth` and
+ * returns the admin's user id.
  * @example await createBenchAdmin(database.db); fetch(url, { headers: benchAuth })
  */
-export async function createBenchAdmin(db: Db): Promise<Record<string, string>> {
+export async function createBenchAdmin(db: Db): Promise<{ readonly userId: string }> {
   const user = await db
     .insertInto('platform.users')
     .values({
@@ -26,5 +27,5 @@ export async function createBenchAdmin(db: Db): Promise<Record<string, string>> 
     expiresAt: null,
   });
   benchAuth.authorization = `Bearer ${token}`;
-  return benchAuth;
+  return { userId: user.id };
 }

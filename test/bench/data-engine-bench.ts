@@ -65,10 +65,13 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 /** The real app in its own Node process, as in production; resolves once it listens. */
-function startServer(vars: Record<string, string>): Promise<ChildProcess> {
+function startServer(
+  vars: Record<string, string>,
+  script = 'test/bench/data-engine-server.ts',
+): Promise<ChildProcess> {
   const args = ['--import', 'tsx'];
   if (profileDir) args.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
-  const child = spawn(process.execPath, [...args, 'test/bench/data-engine-server.ts'], {
+  const child = spawn(process.execPath, [...args, script], {
     cwd: root,
     env: { ...process.env, ...vars },
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
@@ -129,7 +132,7 @@ async function main(): Promise<void> {
   const database = openDatabase(pg.url, { max: 2 });
   stops.push(() => database.close());
   await migratePlatformOrThrow(database.db);
-  await createBenchAdmin(database.db);
+  const admin = await createBenchAdmin(database.db);
   const server = await startServer({
     DATABASE_URL: pg.url,
     PORT: String(port),
@@ -139,6 +142,12 @@ async function main(): Promise<void> {
     readFileSync(path.join(pg.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0],
   );
   const meter = createCpuMeter(server.pid!, postmaster);
+  const ceilingPort = await freePort();
+  const ceiling = await startServer(
+    { DATABASE_URL: pg.url, PORT: String(ceilingPort), ACTOR_ID: admin.userId },
+    'test/bench/data-engine-ceiling-server.ts',
+  );
+  const ceilingMeter = createCpuMeter(ceiling.pid!, postmaster);
   const baseUrl = `http://127.0.0.1:${port}`;
   const call = <T = Record<string, unknown>>(method: string, url: string, body?: unknown) =>
     api<T>(baseUrl, method, url, body);
@@ -195,11 +204,47 @@ async function main(): Promise<void> {
       target: '≥ 2,000/s',
       other: cpu.other,
     });
+    notes.push(cpuNote(`creates (${label})`, cpu, rate));
+
+    // The floor: the same statement behind bare node:http, in the same sitting and table size.
+    const ceilingBase = `http://127.0.0.1:${ceilingPort}`;
+    const ceilingCreate = (i: number): LoadRequest => ({
+      method: 'POST',
+      path: `/ceiling/${space}/lead`,
+      body: bodies[i % bodies.length],
+    });
+    await runLoad({
+      baseUrl: ceilingBase,
+      concurrency,
+      durationMs: 3000,
+      request: ceilingCreate,
+      expectStatus: 201,
+    });
+    const [floor, floorCpu] = await measured(ceilingMeter, `ceiling creates (${label})`, () =>
+      runLoad({
+        baseUrl: ceilingBase,
+        concurrency,
+        durationMs: createSeconds * 1000,
+        request: (i) => ceilingCreate(i * 7 + 3),
+        expectStatus: 201,
+      }),
+    );
+    const floorRate = floor.ok / floor.seconds;
+    rows.push({
+      measurement: `ceiling: the same insert + audit statement behind bare node:http (no framework, auth, validation, rules), ${label}`,
+      result: `${Math.round(floorRate)} creates/s; ${latency(floor)}${failures(floor)}; the API reaches **${((rate / floorRate) * 100).toFixed(0)} %** of it`,
+      target: '—',
+      other: floorCpu.other,
+    });
+    notes.push(cpuNote(`ceiling creates (${label})`, floorCpu, floorRate));
+  };
+  const cpuNote = (label: string, cpu: CpuShares, rate: number) => {
     const perCreate = (coresBusy: number) => `${Math.round((coresBusy / rate) * 1e6)} µs`;
-    notes.push(
-      `CPU during creates (${label}), cores busy: server ${cores(cpu.server)}, PostgreSQL ${cores(cpu.postgres)}, ` +
-        `load generator ${cores(cpu.bench)}, other processes ${cores(cpu.other)} (of ${os.cpus().length}). ` +
-        `CPU per create: server ${perCreate(cpu.server)}, PostgreSQL ${perCreate(cpu.postgres)}.`,
+    return (
+      `CPU during ${label}, cores busy: server ${cores(cpu.server)}, PostgreSQL ${cores(cpu.postgres)}, ` +
+      `load generator ${cores(cpu.bench)}, other processes ${cores(cpu.other)} (of ${os.cpus().length}). ` +
+      `CPU per create: server ${perCreate(cpu.server)}, PostgreSQL ${perCreate(cpu.postgres)}, ` +
+      `load generator ${perCreate(cpu.bench)}.`
     );
   };
 
