@@ -7,7 +7,7 @@ import type postgres from 'postgres';
 import { chooseAssignee, type AssignmentCandidate } from '../../runtime/rules/assignment';
 import type { DedupeLookup, DedupeMatch, DedupeOutcome } from '../../runtime/rules/dedupe';
 import { dedupeKeysFor, resolveDedupe } from '../../runtime/rules/pipeline';
-import type { Db } from '../db/database';
+import { kyselyOn, type Db } from '../db/database';
 import { enqueueOutboxBatch, type OutboxMessage } from '../outbox/outbox-repository';
 import { firstLookCandidates, loadAssignmentCandidates } from '../records/assignment-candidates';
 import { flowEventMessages } from '../records/record-flows';
@@ -15,9 +15,9 @@ import { finishCreate, prepareCreate } from '../records/record-service';
 import { rowToRecord, type RecordJson } from '../records/record-values';
 import { ruleActionMessages } from '../records/rule-actions-outbox';
 import {
-  dedupeLockKey,
   dedupeTableLockKey,
   rulesOf,
+  takeDedupeLocks,
   type RuleOutcome,
 } from '../records/rule-pipeline';
 import type { TableContext } from '../records/table-context';
@@ -81,15 +81,15 @@ export async function lockDedupeKeys(
     .map((pair) => JSON.parse(pair) as [string, string])
     .sort(([ra, ka], [rb, kb]) => order.indexOf(ra) - order.indexOf(rb) || (ka < kb ? -1 : 1));
   if (locks.length === 0) return ruled;
-  const tableLock = dedupeTableLockKey(context);
   if (options.locking === 'table' || locks.length > maxKeyLocks) {
-    await conn.unsafe('select pg_advisory_xact_lock(hashtextextended($1, 0))', [tableLock]);
+    await conn.unsafe('select pg_advisory_xact_lock(hashtextextended($1, 0))', [
+      dedupeTableLockKey(context),
+    ]);
   } else {
-    await conn.unsafe('select pg_advisory_xact_lock_shared(hashtextextended($1, 0))', [tableLock]);
-    await conn.unsafe(
-      `select count(pg_advisory_xact_lock(hashtextextended(k, 0)))
-       from unnest($1::text[]) with ordinality u(k, n)`,
-      [locks.map(([rule, key]) => dedupeLockKey(context, rule, key))],
+    await takeDedupeLocks(
+      kyselyOn(conn),
+      context,
+      locks.map(([rule, key]) => ({ rule, key })),
     );
   }
   return ruled;

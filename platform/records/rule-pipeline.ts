@@ -60,7 +60,7 @@ export class GateBlockedError extends BatonError {
  * The text of the transaction lock a dedupe look-up holds (hashed with `hashtextextended(…, 0)`),
  * one per space, table, rule and key; imports take the same locks for their batches.
  */
-export function dedupeLockKey(context: TableContext, rule: string, key: string): string {
+function dedupeLockKey(context: TableContext, rule: string, key: string): string {
   return `${context.space.id}:${context.table.key}:${rule}:${key}`;
 }
 
@@ -70,6 +70,23 @@ export function dedupeLockKey(context: TableContext, rule: string, key: string):
  */
 export function dedupeTableLockKey(context: TableContext): string {
   return `${context.space.id}:${context.table.key}:dedupe`;
+}
+
+/**
+ * Takes the table's dedupe lock shared, then one transaction lock per key in the order given, in
+ * one statement. Every writer that looks keys up locks this way (a create in look-up order, an
+ * import's batch in rule order, then key), so they never deadlock.
+ * @example await takeDedupeLocks(tx, context, [{ rule: 'phone_30d', key: '+8613800000000' }])
+ */
+export async function takeDedupeLocks(
+  executor: Db | Tx,
+  context: TableContext,
+  keys: ReadonlyArray<{ readonly rule: string; readonly key: string }>,
+): Promise<void> {
+  const texts = keys.map((k) => dedupeLockKey(context, k.rule, k.key));
+  await sql`select pg_advisory_xact_lock_shared(hashtextextended(${dedupeTableLockKey(context)}, 0)),
+      (select count(pg_advisory_xact_lock(hashtextextended(k, 0)))
+         from unnest(${texts}::text[]) with ordinality u(k, n))`.execute(executor);
 }
 
 export function rulesOf(context: TableContext): CompiledRules {
@@ -196,10 +213,7 @@ async function lookUpDedupeKeys(
   lookups: readonly DedupeLookup[],
 ): Promise<Array<{ rule: string; match: DedupeMatch | null }>> {
   if (lookups.length === 0) return [];
-  const keys = lookups.map((l) => dedupeLockKey(context, l.rule, l.key));
-  await sql`select pg_advisory_xact_lock_shared(hashtextextended(${dedupeTableLockKey(context)}, 0)),
-      (select count(pg_advisory_xact_lock(hashtextextended(k, 0)))
-         from unnest(${keys}::text[]) with ordinality u(k, n))`.execute(tx);
+  await takeDedupeLocks(tx, context, lookups);
   const matches = await sql<{ n: number; id: string; owner: string | null }>`
     select l.n::int as n, m.id, m.owner
     from unnest(${lookups.map((l) => l.rule)}::text[], ${lookups.map((l) => l.key)}::text[],

@@ -145,7 +145,7 @@ async function main(): Promise<void> {
   const ceilingPort = await freePort();
   const ceiling = await startServer(
     { DATABASE_URL: pg.url, PORT: String(ceilingPort), ACTOR_ID: admin.userId },
-    'test/bench/data-engine-ceiling-server.ts',
+    'test/bench/bare-create-server.ts',
   );
   const ceilingMeter = createCpuMeter(ceiling.pid!, postmaster);
   const baseUrl = `http://127.0.0.1:${port}`;

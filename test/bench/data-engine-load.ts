@@ -6,6 +6,8 @@ export interface LoadRequest {
   readonly method: 'GET' | 'POST' | 'PUT';
   readonly path: string;
   readonly body?: string;
+  /** Extra headers; a `content-type` here replaces the JSON default. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface LoadOptions {
@@ -94,6 +96,7 @@ function send(
       headers['content-type'] = 'application/json';
       headers['content-length'] = Buffer.byteLength(request.body);
     }
+    Object.assign(headers, request.headers);
     const req = http.request(
       {
         agent,

@@ -4,11 +4,12 @@
 // concurrency as the ceiling. Embedded PostgreSQL in a temp folder; no Temporal (the outbox fills).
 // Also measured: the record pipeline alone (createRecordDetailed in-process) on fresh leads.
 // Run: node --import tsx test/bench/intake-bench.ts   (ROWS=2000 for a short run; CLIENTS, POOL and
-// CAPACITY to vary; NO_ASSIGN=1 drops the assignment rule; SERVER_PROF=1 writes a CPU profile of
+// CAPACITY to vary; SERVER_PROCESSES=N serves from N processes; NO_ASSIGN=1 drops the assignment rule; SERVER_PROF=1 writes a CPU profile of
 // the server to /tmp/intake-prof). A script, not a test: figures depend on the machine.
 import { spawn, type ChildProcess } from 'node:child_process';
+import cluster from 'node:cluster';
 import { once } from 'node:events';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -28,6 +29,8 @@ import { startEmbeddedPostgres } from '../../platform/services/embedded-postgres
 import { apiClient } from '../support/api-client';
 import { freePort } from '../support/free-port';
 import { createTestApp } from '../support/test-app';
+import { createCpuMeter } from './data-engine-cpu';
+import { percentile, runLoad } from './data-engine-load';
 
 const rows = Number(process.env.ROWS ?? 20_000);
 const clients = Number(process.env.CLIENTS ?? 32);
@@ -224,10 +227,6 @@ function request(lead: Lead, channel: number, id: number): { body: string; type:
   }
 }
 
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
 async function startServer(url: string, port: number): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
@@ -243,6 +242,16 @@ async function startServer(url: string, port: number): Promise<ChildProcess> {
     },
   );
   for await (const line of createInterface({ input: child.stdout! })) if (line === 'ready') break;
+  return child;
+}
+
+async function startBareServer(url: string, port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...process.execArgv, 'test/bench/bare-create-server.ts'], {
+    cwd: path.resolve(import.meta.dirname, '../..'),
+    env: { ...process.env, DATABASE_URL: url, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  for await (const line of createInterface({ input: child.stdout! })) if (line === 'listening') break;
   return child;
 }
 
@@ -310,56 +319,50 @@ async function main(): Promise<void> {
     const work = leads(rows);
     const port = await freePort();
     server = await startServer(pg.url, port);
-    const latencies: number[] = [];
-    const statuses = new Map<number, number>();
     const outcomes = { unique: 0, returning: 0, flagged: 0, assigned: 0, pooled: 0 };
-    let next = 0;
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: clients }, async () => {
-        for (let i = next++; i < work.length; i = next++) {
-          const { lead, channel } = work[i]!;
-          const { body, type } = request(lead, channel, i);
-          const ts = String(Math.floor(Date.now() / 1000));
-          const signed = sources[channel]!.signature.timestampHeader !== undefined;
-          const t0 = performance.now();
-          const response = await fetch(
-            `http://127.0.0.1:${port}/api/spaces/bench/intake/${sources[channel]!.key}`,
-            {
-              method: 'POST',
-              headers: {
-                'content-type': type,
-                'idempotency-key': `lead-${i}`,
-                'x-baton-signature': signDelivery(secrets[channel]!, body, signed ? ts : undefined),
-                ...(signed ? { 'x-baton-timestamp': ts } : {}),
-              },
-              body,
-            },
-          );
-          const answer = (await response.json()) as {
-            dedupe?: keyof typeof outcomes;
-            owner?: string | null;
-          };
-          latencies.push(performance.now() - t0);
-          statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-          if (response.status === 201) {
-            outcomes[answer.dedupe!]++;
-            if (answer.owner) outcomes.assigned++;
-            else outcomes.pooled++;
-          } else if ((statuses.get(response.status) ?? 0) <= 3)
-            console.error(response.status, answer);
-        }
-      }),
+    const postmaster = Number(
+      (await readFile(path.join(pg.dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0],
     );
-    const seconds = (performance.now() - started) / 1000;
+    const stopMeter = createCpuMeter(server.pid!, postmaster).start();
+    const result = await runLoad({
+      baseUrl: `http://127.0.0.1:${port}`,
+      concurrency: clients,
+      total: work.length,
+      expectStatus: 201,
+      request: (i) => {
+        const { lead, channel } = work[i]!;
+        const { body, type } = request(lead, channel, i);
+        const ts = String(Math.floor(Date.now() / 1000));
+        const signed = sources[channel]!.signature.timestampHeader !== undefined;
+        return {
+          method: 'POST',
+          path: `/api/spaces/bench/intake/${sources[channel]!.key}`,
+          body,
+          headers: {
+            'content-type': type,
+            'idempotency-key': `lead-${i}`,
+            'x-baton-signature': signDelivery(secrets[channel]!, body, signed ? ts : undefined),
+            ...(signed ? { 'x-baton-timestamp': ts } : {}),
+          },
+        };
+      },
+      onBody: (text) => {
+        const answer = JSON.parse(text) as { dedupe: keyof typeof outcomes; owner: string | null };
+        outcomes[answer.dedupe]++;
+        if (answer.owner) outcomes.assigned++;
+        else outcomes.pooled++;
+      },
+    });
+    const cpu = stopMeter();
+    const seconds = result.seconds;
     server.kill('SIGTERM');
     await once(server, 'exit');
     server = undefined;
 
     const over = await database.sql`
       select owner, count(*)::int as n from space_bench.lead where owner is not null group by owner having count(*) > ${capacity}`;
-    const sorted = [...latencies].sort((a, b) => a - b);
-    const throughput = rows / seconds;
+    const sorted = result.latencies;
+    const throughput = result.ok / seconds;
 
     // Where the time goes: the record pipeline alone (createRecordDetailed, in this process, same
     // concurrency and pool size, no HTTP, signature or idempotency), on fresh leads.
@@ -413,6 +416,37 @@ async function main(): Promise<void> {
     await raw.end();
     const rawThroughput = rows / rawSeconds;
 
+    // The HTTP floor: the same rows posted to bare node:http that runs only the record + audit
+    // insert (no framework, signature, idempotency or rules), same clients and pool size.
+    const floorPort = await freePort();
+    const floorServer = await startBareServer(pg.url, floorPort);
+    const floor = await runLoad({
+      baseUrl: `http://127.0.0.1:${floorPort}`,
+      concurrency: clients,
+      total: work.length,
+      expectStatus: 201,
+      request: (i) => {
+        const { lead, channel } = work[i]!;
+        return {
+          method: 'POST',
+          path: '/ceiling/bench/lead',
+          body: JSON.stringify({
+            name: lead.name,
+            phone: `+8617${lead.phone.slice(2)}`,
+            organization: lead.org,
+            message: lead.message,
+            source: sources[channel]!.kind,
+            province: lead.province,
+            product_line: lead.line,
+            stage: 'new',
+          }),
+        };
+      },
+    });
+    floorServer.kill('SIGTERM');
+    await once(floorServer, 'exit');
+    const floorThroughput = floor.ok / floor.seconds;
+
     const fmt = (n: number) => n.toFixed(1);
     console.log(
       `intake bench: ${rows.toLocaleString()} leads, ${clients} clients, server pool ${pool}, capacity < ${capacity}, ${os.cpus().length} cores`,
@@ -421,7 +455,14 @@ async function main(): Promise<void> {
     console.log(
       `  latency ms      p50 ${fmt(percentile(sorted, 50))}  p95 ${fmt(percentile(sorted, 95))}  p99 ${fmt(percentile(sorted, 99))}  max ${fmt(sorted.at(-1) ?? NaN)}`,
     );
-    console.log(`  statuses        ${JSON.stringify(Object.fromEntries(statuses))}`);
+    console.log(
+      `  answers         ${result.ok} created, ${result.failed} failed${result.firstFailure ? ` (first: ${result.firstFailure})` : ''}`,
+    );
+    const perLead = (coresBusy: number) => `${Math.round((coresBusy / throughput) * 1e6)} µs`;
+    console.log(
+      `  CPU per lead    server ${perLead(cpu.server)}, PostgreSQL ${perLead(cpu.postgres)}, load generator ${perLead(cpu.bench)}` +
+        `  (cores busy ${cpu.server.toFixed(2)} + ${cpu.postgres.toFixed(2)} + ${cpu.bench.toFixed(2)}, other ${cpu.other.toFixed(2)})`,
+    );
     console.log(
       `  outcomes        ${JSON.stringify(outcomes)}  (sent as duplicates: ${work.filter((w) => w.duplicate).length})`,
     );
@@ -432,7 +473,11 @@ async function main(): Promise<void> {
     console.log(
       `  raw INSERT      ${fmt(rawThroughput)} rows/s  (${fmt(rawSeconds)} s) — the ceiling`,
     );
+    console.log(
+      `  HTTP floor      ${fmt(floorThroughput)} rows/s  (bare node:http + the insert, no rules; ${floor.failed} failed) = ${((floorThroughput / rawThroughput) * 100).toFixed(1)} % of raw`,
+    );
     console.log(`  intake / raw    ${((throughput / rawThroughput) * 100).toFixed(1)} %`);
+    console.log(`  intake / floor  ${((throughput / floorThroughput) * 100).toFixed(1)} %`);
   } finally {
     server?.kill('SIGTERM');
     await database.close();
@@ -442,23 +487,36 @@ async function main(): Promise<void> {
 }
 
 // The server half: the real app on a port, in its own process (its own event loop and core).
+// SERVER_PROCESSES=N runs N such processes on the one port (node:cluster), as N `BATON_ROLE=api`
+// processes behind a balancer would.
 if (process.argv[2] === '--serve') {
-  const database = openDatabase(process.env.BENCH_DATABASE_URL!, { max: pool });
-  // As `npm start` does: space versions and people cached, emptied by PostgreSQL's notices.
-  await watchSpaceVersions(database);
-  await watchPeople(database);
-  const app = createTestApp({
-    database,
-    logger: createLogger('error'),
-  });
-  const port = Number(process.env.BENCH_PORT);
-  const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port }, () =>
-    console.log('ready'),
-  );
-  process.on('SIGTERM', () => {
-    server.close();
-    void database.close().then(() => process.exit(0));
-  });
+  const processes = Number(process.env.SERVER_PROCESSES ?? 1);
+  if (processes > 1 && cluster.isPrimary) {
+    const workers = Array.from({ length: processes }, () => cluster.fork());
+    await Promise.all(workers.map((w) => once(w, 'listening')));
+    console.log('ready');
+    process.on('SIGTERM', () => {
+      for (const w of workers) w.process.kill('SIGTERM');
+      void Promise.all(workers.map((w) => once(w, 'exit'))).then(() => process.exit(0));
+    });
+  } else {
+    const database = openDatabase(process.env.BENCH_DATABASE_URL!, { max: pool });
+    // As `npm start` does: space versions and people cached, emptied by PostgreSQL's notices.
+    await watchSpaceVersions(database);
+    await watchPeople(database);
+    const app = createTestApp({
+      database,
+      logger: createLogger('error'),
+    });
+    const port = Number(process.env.BENCH_PORT);
+    const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port }, () => {
+      if (cluster.isPrimary) console.log('ready');
+    });
+    process.on('SIGTERM', () => {
+      server.close();
+      void database.close().then(() => process.exit(0));
+    });
+  }
 } else {
   await main();
 }
