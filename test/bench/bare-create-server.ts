@@ -35,6 +35,11 @@ const server = http.createServer((req, res) => {
 });
 server.listen(Number(process.env.PORT), '127.0.0.1', () => process.stdout.write('listening\n'));
 const stop = () =>
-  server.close(() => void stopWatching().then(() => database.close()).then(() => process.exit(0)));
+  server.close(
+    () =>
+      void stopWatching()
+        .then(() => database.close())
+        .then(() => process.exit(0)),
+  );
 process.on('SIGTERM', stop);
 process.on('disconnect', stop);

@@ -251,7 +251,8 @@ async function startBareServer(url: string, port: number): Promise<ChildProcess>
     env: { ...process.env, DATABASE_URL: url, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  for await (const line of createInterface({ input: child.stdout! })) if (line === 'listening') break;
+  for await (const line of createInterface({ input: child.stdout! }))
+    if (line === 'listening') break;
   return child;
 }
 
