@@ -4,7 +4,6 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { authenticate } from '../auth/authenticate';
 import { defaultAuthOptions, type AuthOptions } from '../auth/auth-options';
@@ -15,9 +14,9 @@ import type { FileStore } from '../files/file-store';
 import { getSpaceOrThrow } from '../spaces/space-repository';
 import type { HealthSources } from '../health/health-check';
 import type { Logger } from '../logger';
-import { BatonError } from '../errors';
 import { apiSecurity, declareApiSecurity } from './openapi-security';
 import { createErrorHandler, notFound } from './error-handler';
+import { bodyLimit } from './body-limit';
 import { jsonGuard } from './json-guard';
 import { fileReadCheck } from '../permissions/file-access';
 import { adminRoutes } from './routes/admin-routes';
@@ -69,12 +68,7 @@ export function createApp(deps: AppDeps) {
   app.onError(createErrorHandler(deps.logger));
   const auth: AuthOptions = { ...defaultAuthOptions, ...deps.auth };
   app.use('*', secureHeaders({ contentSecurityPolicy }));
-  const jsonLimit = bodyLimit({
-    maxSize: maxBodyBytes,
-    onError: () => {
-      throw new BatonError('PAYLOAD_TOO_LARGE', 413, `request body exceeds ${maxBodyBytes} bytes`);
-    },
-  });
+  const jsonLimit = bodyLimit(maxBodyBytes);
   app.use('/api/*', (c, next) =>
     c.req.method === 'POST' && uploadPath.test(c.req.path) ? next() : jsonLimit(c, next),
   );

@@ -14,6 +14,11 @@ export async function readRawBody(request: Request, limit: number): Promise<Buff
     new BatonError('PAYLOAD_TOO_LARGE', 413, `request body exceeds ${limit} bytes`);
   const declared = Number(request.headers.get('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > limit) throw tooLarge();
+  // A declared length bounds the body (HTTP framing holds it there), so it is read whole; under
+  // @hono/node-server that reads the socket directly instead of building a web stream.
+  if (Number.isFinite(declared) && !request.headers.has('transfer-encoding')) {
+    return Buffer.from(await request.arrayBuffer());
+  }
   if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];

@@ -48,14 +48,16 @@ describe('bad input', () => {
    * Posts a body the server refuses before reading it all: node:http, so the connection the server
    * closes under the unread rest ends this request only (fetch would report it later, elsewhere).
    */
-  const sendOversized = (path: string, body: string) =>
+  const sendOversized = (path: string, body: string, framing: 'length' | 'chunked' = 'length') =>
     new Promise<{ status: number; body: any }>((resolve, reject) => {
       const request = http.request(`${server.url}${path}`, {
         method: 'POST',
         headers: {
           ...server.admin.headers,
           'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
+          ...(framing === 'length'
+            ? { 'content-length': Buffer.byteLength(body) }
+            : { 'transfer-encoding': 'chunked' }),
         },
       });
       request.on('response', (response) => {
@@ -161,6 +163,12 @@ describe('bad input', () => {
       /exceeds/,
       before,
     );
+    // Without a Content-Length the body is counted as it streams.
+    const chunked = JSON.stringify({ name: 'ok', extra: { blob: 'y'.repeat(2 << 20) } });
+    await refused(await sendOversized(records, chunked, 'chunked'), 413, /exceeds/, before);
+    const small = await sendOversized(records, JSON.stringify({ name: '分块' }), 'chunked');
+    expect(small.status).toBe(201);
+    expect(small.body.record.name).toBe('分块');
   });
 
   it('stores RTL text, emoji, combining marks and SQL-looking values verbatim', async () => {
