@@ -2,6 +2,7 @@
 import { Kysely, sql } from 'kysely';
 import { PostgresJSDialect } from 'kysely-postgres-js';
 import postgres from 'postgres';
+import { PoolDialect } from './pool-dialect';
 import type { PlatformDatabase } from './schema';
 
 export type Db = Kysely<PlatformDatabase>;
@@ -22,7 +23,9 @@ export interface DatabaseOptions {
 
 /**
  * Opens a pooled connection to PostgreSQL. Connections are made lazily and re-made after the
- * server comes back, so a restarted database heals without restarting Baton.
+ * server comes back, so a restarted database heals without restarting Baton. Single statements
+ * share the pool's connections; transactions and pinned `db.connection()` callbacks reserve one
+ * (platform/db/pool-dialect.ts).
  * @example const { db } = openDatabase('postgres://baton:baton@127.0.0.1:54329/baton')
  */
 export function openDatabase(url: string, options: DatabaseOptions = {}): Database {
@@ -32,43 +35,8 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
     idle_timeout: 30,
     onnotice: () => {},
   });
-  const db = new Kysely<PlatformDatabase>({
-    dialect: new PostgresJSDialect({ postgres: preparingClient(client) }),
-  });
+  const db = new Kysely<PlatformDatabase>({ dialect: new PoolDialect(client) });
   return { db, sql: client, close: () => db.destroy() };
-}
-
-/** Statements with more parameters than this are batch writes whose text varies; not cached. */
-const maxPreparedParameters = 64;
-
-/**
- * The client kysely uses, with named prepared statements for ordinary queries. postgres.js sends
- * kysely's queries through `unsafe`, which is unprepared by default: a parameterised query then
- * costs two round trips (Parse + Describe, wait, Bind + Execute). Prepared, a repeated query is one
- * round trip and PostgreSQL skips parsing. postgres.js re-prepares a statement whose cached plan a
- * publish invalidated (new columns), so DDL stays safe.
- */
-function preparingClient(client: postgres.Sql): postgres.Sql {
-  const prepareUnsafe =
-    (connection: postgres.ReservedSql) =>
-    (query: string, parameters: postgres.ParameterOrJSON<never>[] = [], options = {}) =>
-      connection.unsafe(query, parameters, {
-        prepare: parameters.length > 0 && parameters.length <= maxPreparedParameters,
-        ...options,
-      });
-  return new Proxy(client, {
-    get(target, property, receiver) {
-      if (property !== 'reserve') return Reflect.get(target, property, receiver) as unknown;
-      return async () => {
-        const connection = await target.reserve();
-        const unsafe = prepareUnsafe(connection);
-        return new Proxy(connection, {
-          get: (reserved, key, r) =>
-            key === 'unsafe' ? unsafe : (Reflect.get(reserved, key, r) as unknown),
-        });
-      };
-    },
-  });
 }
 
 /** Round-trips `select 1`, failing after `timeoutMs`. */

@@ -15,6 +15,7 @@ import type { Actor } from '../people/actor';
 import { createSpace, getSpaceOrThrow, type Space } from '../spaces/space-repository';
 import { upsertDemoUsers, type InstalledUser } from './demo-users';
 import { saveInstalledTemplate } from './installed-template-repository';
+import { pinConnection } from '../db/pool-dialect';
 
 /** 400: the parameters do not fit the template; `details.issues` points at each (`/params/<name>`). */
 export class TemplateParamsInvalidError extends BatonError {
@@ -76,6 +77,8 @@ export async function installTemplate(
   const definition = instantiated.value;
 
   return db.connection().execute(async (conn) => {
+    // One PostgreSQL connection for the session lock below and everything under it.
+    await pinConnection(conn);
     const lock = sql`hashtext('baton.template-install'), hashtext(${request.space})`;
     await sql`select pg_advisory_lock(${lock})`.execute(conn);
     try {

@@ -27,6 +27,7 @@ import { getSpaceOrThrow, type Space } from '../spaces/space-repository';
 import { upsertDemoUsers } from './demo-users';
 import { TemplateParamsInvalidError } from './install-template';
 import { getInstalledTemplate, saveInstalledTemplate } from './installed-template-repository';
+import { pinConnection } from '../db/pool-dialect';
 
 /** 409: the space was not installed from a pack, so there is no base to merge against. */
 export class NotInstalledFromTemplateError extends ConflictError {
@@ -151,6 +152,8 @@ export async function upgradeTemplate(
   if (!request.apply) return (await plan(db)).upgrade;
   // Applying is serialized with installs into the same space.
   return db.connection().execute(async (conn) => {
+    // One PostgreSQL connection for the session lock below and everything under it.
+    await pinConnection(conn);
     const lock = sql`hashtext('baton.template-install'), hashtext(${space.key})`;
     await sql`select pg_advisory_lock(${lock})`.execute(conn);
     try {
