@@ -33,19 +33,26 @@ export interface WriteMeta {
   readonly source: AuditSource;
 }
 
+/** The new record's id inside `insertRowWithAudit`'s statement, for the steps it runs along. */
+export const insertedId = sql`(select id from inserted)`;
+
 /**
  * Inserts one record and its `create` audit row in a single statement, so a create that needs
  * nothing else is one atomic round trip. `values` holds designed fields plus optional `owner` and
  * `stage`. The audit row keeps the stored record's non-empty designed values, rendered by
- * `createSnapshotSql` exactly as the records API returns them.
+ * `createSnapshotSql` exactly as the records API returns them. `along` are further
+ * data-modifying statements run in the same statement (the rules' bookkeeping), which may name
+ * the new id as `insertedId`.
  */
 export async function insertRowWithAudit(
   executor: Db | Tx,
   context: TableContext,
   values: Row,
   meta: WriteMeta,
+  along: readonly RawBuilder<unknown>[] = [],
 ): Promise<Row> {
   const { columns, params } = insertColumns(context, values, meta);
+  const steps = along.map((step, i) => sql`, along_${sql.raw(String(i))} as (${step})`);
   const result = await sql<Row>`
     with inserted as (
       insert into ${sql.raw(context.ref)} (${sql.join(columns)}) values (${sql.join(params)})
@@ -55,7 +62,7 @@ export async function insertRowWithAudit(
       select ${context.space.id}::uuid, ${context.table.key}::text, inserted.id, 'create',
         ${sql.raw(createSnapshotSql(context))}, ${meta.actor}::uuid, ${meta.source}::text
       from inserted
-    )
+    )${sql.join(steps, sql``)}
     select * from inserted`.execute(executor);
   return result.rows[0]!;
 }

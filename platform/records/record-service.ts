@@ -9,6 +9,7 @@ import { constraintError, RecordInvalidError, StaleVersionError } from './record
 import {
   appendAudit,
   insertRowWithAudit,
+  insertedId,
   lockRow,
   readRow,
   setDeleted,
@@ -88,9 +89,14 @@ export async function createRecordDetailed(
     const final = finalValues(context, run.values, now);
     const fileIssues = await checkAttachments(tx, context, final);
     if (fileIssues.length > 0) throw new RecordInvalidError(fileIssues);
-    const inserted = await insertRowWithAudit(tx, context, final, options);
+    const inserted = await insertRowWithAudit(
+      tx,
+      context,
+      final,
+      options,
+      run.writeSteps(insertedId),
+    );
     const record = rowToRecord(inserted, context.table.fields);
-    await run.afterWrite(tx, String(inserted.id));
     await enqueueFlowEvents(tx, context, null, record, now, options.form);
     await enqueueRuleActions(tx, context, record, run.outcome);
     return { record, outcome: run.outcome };

@@ -1,6 +1,6 @@
 // The rule pipeline inside the write transaction: normalize → dedupe → tag → score → assign → gate.
 // Pure decisions come from runtime/rules; this module supplies the data and holds the locks.
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import {
   chooseAssignee,
   type AssignmentDecision,
@@ -34,7 +34,12 @@ export interface RuleOutcome {
 export interface PipelineRun {
   readonly values: RecordJson;
   readonly outcome: RuleOutcome;
-  /** Bookkeeping after the insert: dedupe keys and the rotation state of the chosen rep. */
+  /**
+   * The write's bookkeeping as data-modifying statements (dedupe keys, the chosen rep's rotation
+   * state) for a record whose id is the SQL `recordId`: a create runs them inside its insert.
+   */
+  writeSteps(recordId: RawBuilder<unknown>): RawBuilder<unknown>[];
+  /** The same bookkeeping as one statement, after an update. */
   afterWrite(tx: Tx, recordId: string): Promise<void>;
 }
 
@@ -172,32 +177,41 @@ export async function runPipeline(
       assignment,
       firings: result.firings,
     },
+    writeSteps,
     async afterWrite(writeTx, recordId) {
-      // The dedupe keys and the chosen rep's rotation state, in one statement.
-      const steps = [];
-      if (lookups.length > 0) {
-        // A returning lead renews the key for its original, so every later match (and the
-        // window, counted from the latest contact) leads back to the first record.
-        const owner =
-          dedupe.kind === 'returning' || dedupe.kind === 'flagged' ? dedupe.original : recordId;
-        steps.push(sql`insert into platform.dedupe_keys (space_id, table_key, rule_key, key, record_id)
-          select ${context.space.id}::uuid, ${table}, u.rule, u.key, ${owner}::uuid
+      const [first, ...rest] = writeSteps(sql`${recordId}::uuid`);
+      if (!first) return;
+      const ctes = rest.map((step, i) => sql`step_${sql.raw(String(i))} as (${step})`);
+      await (ctes.length > 0
+        ? sql`with ${sql.join(ctes)} ${first}`.execute(writeTx)
+        : first.execute(writeTx));
+    },
+  };
+
+  function writeSteps(recordId: RawBuilder<unknown>): RawBuilder<unknown>[] {
+    const steps: RawBuilder<unknown>[] = [];
+    if (lookups.length > 0) {
+      // A returning lead renews the key for its original, so every later match (and the
+      // window, counted from the latest contact) leads back to the first record.
+      const owner =
+        dedupe.kind === 'returning' || dedupe.kind === 'flagged'
+          ? sql`${dedupe.original}::uuid`
+          : recordId;
+      steps.push(sql`insert into platform.dedupe_keys (space_id, table_key, rule_key, key, record_id)
+          select ${context.space.id}::uuid, ${table}, u.rule, u.key, ${owner}
           from unnest(${lookups.map((l) => l.rule)}::text[], ${lookups.map((l) => l.key)}::text[]) u(rule, key)`);
-      }
-      if (decision?.kind === 'user') {
-        steps.push(sql`insert into platform.assignment_state
+    }
+    if (decision?.kind === 'user') {
+      steps.push(sql`insert into platform.assignment_state
             (space_id, rule_key, user_id, last_assigned_at, assigned_count)
           values (${context.space.id}::uuid, ${decision.rule}, ${decision.userId}::uuid,
             ${new Date(decision.assignedAt)}::timestamptz, 1)
           on conflict (space_id, rule_key, user_id) do update
             set last_assigned_at = excluded.last_assigned_at,
               assigned_count = platform.assignment_state.assigned_count + 1`);
-      }
-      const [first, second] = steps;
-      if (first && second) await sql`with keys as (${first}) ${second}`.execute(writeTx);
-      else if (first) await first.execute(writeTx);
-    },
-  };
+    }
+    return steps;
+  }
 }
 
 /**
