@@ -17,6 +17,9 @@ import type postgres from 'postgres';
 /** Statements with more parameters than this are batch writes whose text varies; not prepared. */
 const maxPreparedParameters = 64;
 
+/** How long closing the database waits for running statements before it drops them. */
+const closeGraceSeconds = 5;
+
 /** The statement `pinConnection` sends; a connection that runs it reserves itself first. */
 const pinStatement = 'select 1 as baton_pinned_connection';
 
@@ -99,7 +102,10 @@ class PoolDriver extends PostgresDriver implements Driver {
   }
 
   override async destroy(): Promise<void> {
-    await this.pool.end();
+    // Bounded: a connection PostgreSQL dropped while it was starting up can leave postgres.js's
+    // end() waiting forever (health.test.ts restarts PostgreSQL under the pool); after the grace
+    // period the remaining connections are closed.
+    await this.pool.end({ timeout: closeGraceSeconds });
   }
 }
 

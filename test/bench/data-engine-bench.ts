@@ -183,60 +183,58 @@ async function main(): Promise<void> {
     path: leads,
     body: bodies[i % bodies.length],
   });
-  const createPhase = async (label: string) => {
-    // Warm-up: the first create compiles the table's validators, and the JIT settles.
-    await load({ concurrency, durationMs: 5000, request: create, expectStatus: 201 });
-    const [result, cpu] = await measured(
-      meter,
-      `creates (${label}): ${createSeconds} s at concurrency ${concurrency}`,
-      () =>
-        load({
-          concurrency,
-          durationMs: createSeconds * 1000,
-          request: (i) => create(i * 7 + 1),
-          expectStatus: 201,
-        }),
-    );
-    const rate = result.ok / result.seconds;
-    rows.push({
-      measurement: `single creates via API, audit on, ${label} (${concurrency} keep-alive clients, ${createSeconds} s)`,
-      result: `**${Math.round(rate)} creates/s**; ${latency(result)}${failures(result)}`,
-      target: '≥ 2,000/s',
-      other: cpu.other,
-    });
-    notes.push(cpuNote(`creates (${label})`, cpu, rate));
-
-    // The floor: the same statement behind bare node:http, in the same sitting and table size.
-    const ceilingBase = `http://127.0.0.1:${ceilingPort}`;
-    const ceilingCreate = (i: number): LoadRequest => ({
-      method: 'POST',
-      path: `/ceiling/${space}/lead`,
-      body: bodies[i % bodies.length],
-    });
-    await runLoad({
-      baseUrl: ceilingBase,
-      concurrency,
-      durationMs: 3000,
-      request: ceilingCreate,
-      expectStatus: 201,
-    });
-    const [floor, floorCpu] = await measured(ceilingMeter, `ceiling creates (${label})`, () =>
+  /** Warms a server up, then drives creates at it for CREATE_SECONDS and meters who used the CPU. */
+  const timedCreates = async (
+    url: string,
+    cpuMeter: CpuMeter,
+    label: string,
+    request: (i: number) => LoadRequest,
+    warmUpMs: number,
+  ) => {
+    await runLoad({ baseUrl: url, concurrency, durationMs: warmUpMs, request, expectStatus: 201 });
+    const [result, cpu] = await measured(cpuMeter, label, () =>
       runLoad({
-        baseUrl: ceilingBase,
+        baseUrl: url,
         concurrency,
         durationMs: createSeconds * 1000,
-        request: (i) => ceilingCreate(i * 7 + 3),
+        request: (i) => request(i * 7 + 1),
         expectStatus: 201,
       }),
     );
-    const floorRate = floor.ok / floor.seconds;
+    return { result, cpu, rate: result.ok / result.seconds };
+  };
+  const createPhase = async (label: string) => {
+    // The warm-up compiles the table's validators, and the JIT settles.
+    const api = await timedCreates(
+      baseUrl,
+      meter,
+      `creates (${label}): ${createSeconds} s at concurrency ${concurrency}`,
+      create,
+      5000,
+    );
+    rows.push({
+      measurement: `single creates via API, audit on, ${label} (${concurrency} keep-alive clients, ${createSeconds} s)`,
+      result: `**${Math.round(api.rate)} creates/s**; ${latency(api.result)}${failures(api.result)}`,
+      target: '≥ 2,000/s',
+      other: api.cpu.other,
+    });
+    notes.push(cpuNote(`creates (${label})`, api.cpu, api.rate));
+
+    // The floor: the same statement behind bare node:http, in the same sitting and table size.
+    const floor = await timedCreates(
+      `http://127.0.0.1:${ceilingPort}`,
+      ceilingMeter,
+      `ceiling creates (${label})`,
+      (i) => ({ method: 'POST', path: `/ceiling/${space}/lead`, body: bodies[i % bodies.length] }),
+      3000,
+    );
     rows.push({
       measurement: `ceiling: the same insert + audit statement behind bare node:http (no framework, auth, validation, rules), ${label}`,
-      result: `${Math.round(floorRate)} creates/s; ${latency(floor)}${failures(floor)}; the API reaches **${((rate / floorRate) * 100).toFixed(0)} %** of it`,
+      result: `${Math.round(floor.rate)} creates/s; ${latency(floor.result)}${failures(floor.result)}; the API reaches **${((api.rate / floor.rate) * 100).toFixed(0)} %** of it`,
       target: '—',
-      other: floorCpu.other,
+      other: floor.cpu.other,
     });
-    notes.push(cpuNote(`ceiling creates (${label})`, floorCpu, floorRate));
+    notes.push(cpuNote(`ceiling creates (${label})`, floor.cpu, floor.rate));
   };
   const cpuNote = (label: string, cpu: CpuShares, rate: number) => {
     const perCreate = (coresBusy: number) => `${Math.round((coresBusy / rate) * 1e6)} µs`;

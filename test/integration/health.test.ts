@@ -61,6 +61,8 @@ describe('GET /api/health', () => {
   }
 
   it('reports the database, Temporal and a polling worker as healthy', async () => {
+    // A worker that has just started counts as polling once Temporal has seen its first poll.
+    await expect.poll(async () => (await health()).body.status, { timeout: 15_000 }).toBe('ok');
     const { status, body } = await health();
     expect(status).toBe(200);
     expect(body.status).toBe('ok');
