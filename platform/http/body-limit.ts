@@ -14,7 +14,11 @@ import { BatonError } from '../errors';
  */
 export function bodyLimit(maxBytes: number): MiddlewareHandler {
   const tooLarge = () =>
-    new BatonError('PAYLOAD_TOO_LARGE', 413, `request body exceeds ${maxBytes} bytes`);
+    new BatonError(
+      'PAYLOAD_TOO_LARGE',
+      413,
+      `request body exceeds ${maxBytes} bytes / 请求体超过 ${maxBytes} 字节`,
+    );
   const streaming = streamingBodyLimit({
     maxSize: maxBytes,
     onError: (c) => {
@@ -30,7 +34,11 @@ export function bodyLimit(maxBytes: number): MiddlewareHandler {
     const length = c.req.header('content-length');
     if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
       if (!/^\d+$/.test(length.trim())) {
-        throw new BatonError('BAD_CONTENT_LENGTH', 400, 'Content-Length must be a whole number');
+        throw new BatonError(
+          'BAD_CONTENT_LENGTH',
+          400,
+          'Content-Length must be a whole number / Content-Length 必须是非负整数',
+        );
       }
       if (Number(length) > maxBytes) throw tooLarge();
       return next();

@@ -11,7 +11,11 @@ export const maxIntakeBytes = 256 * 1024;
  */
 export async function readRawBody(request: Request, limit: number): Promise<Buffer> {
   const tooLarge = () =>
-    new BatonError('PAYLOAD_TOO_LARGE', 413, `request body exceeds ${limit} bytes`);
+    new BatonError(
+      'PAYLOAD_TOO_LARGE',
+      413,
+      `request body exceeds ${limit} bytes / 请求体超过 ${limit} 字节`,
+    );
   const declared = Number(request.headers.get('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > limit) throw tooLarge();
   // A declared length bounds the body (HTTP framing holds it there), so it is read whole; under
